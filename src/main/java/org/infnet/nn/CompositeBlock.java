@@ -1,0 +1,113 @@
+package org.infnet.nn;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Convolution;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Base class for blocks whose forward pass is a graph of child blocks written as plain Java code.
+ *
+ * <p>Children are initialised lazily: {@link #initialize} runs one dry forward pass on zero inputs of
+ * the given shapes, and every child met through {@link #call} is initialised with the shape of the
+ * input it actually receives. Heads therefore size themselves from whatever feature maps the backbone
+ * produces; no block needs to be told its input channels.
+ *
+ * <p>Subclasses add their children with {@link #addChildBlock(String, Block)} under names that
+ * reproduce the original PyTorch module path (see {@link ReferenceNames}), implement {@link
+ * #forwardInternal}, and call children only through {@link #call}.
+ */
+public abstract class CompositeBlock extends AbstractBlock {
+
+    private static final ThreadLocal<InitContext> LAZY = new ThreadLocal<>();
+    private static final ThreadLocal<long[]> MACS = new ThreadLocal<>();
+
+    private record InitContext(NDManager manager, DataType dataType) {}
+
+    /** Creates the block with version 1 of the parameter layout. */
+    protected CompositeBlock() {
+        super((byte) 1);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        if (LAZY.get() != null) {
+            return; // an enclosing dry run initialises the children as it reaches them
+        }
+        LAZY.set(new InitContext(manager, dataType));
+        try (NDManager tmp = manager.newSubManager()) {
+            NDList in = new NDList();
+            for (Shape s : inputShapes) {
+                in.add(tmp.zeros(s, dataType));
+            }
+            forwardInternal(new ParameterStore(tmp, false), in, false, null);
+        } finally {
+            LAZY.remove();
+        }
+    }
+
+    /**
+     * Runs a child block, initialising it first when called during the dry run of {@link #initialize}.
+     * When a multiply-add count is active ({@link #countMacs}), convolutions add their cost to it.
+     */
+    protected final NDList call(Block child, ParameterStore ps, NDList in, boolean training) {
+        InitContext ctx = LAZY.get();
+        if (ctx != null && !child.isInitialized()) {
+            child.initialize(ctx.manager(), ctx.dataType(), in.getShapes());
+        }
+        NDList out = child.forward(ps, in, training);
+        long[] macs = MACS.get();
+        if (macs != null && child instanceof Convolution) {
+            Shape o = out.head().getShape();
+            Shape w = child.getParameters().get("weight").getArray().getShape();
+            macs[0] += o.size() / o.get(0) * (w.size() / w.get(0));
+        }
+        return out;
+    }
+
+    /** Single-input, single-output convenience form of {@link #call(Block, ParameterStore, NDList, boolean)}. */
+    protected final ai.djl.ndarray.NDArray call(
+            Block child, ParameterStore ps, ai.djl.ndarray.NDArray in, boolean training) {
+        return call(child, ps, new NDList(in), training).head();
+    }
+
+    /**
+     * Counts the convolution multiply-adds per sample of one inference pass of {@code block} on an
+     * input of the given shape. The block must be initialised. Resizes and element-wise operations are
+     * not counted (they are below 1% of the total for every Inf-Net configuration).
+     */
+    public static long countMacs(Block block, NDManager manager, Shape inputShape) {
+        MACS.set(new long[1]);
+        try (NDManager tmp = manager.newSubManager()) {
+            block.forward(new ParameterStore(tmp, false), new NDList(tmp.zeros(inputShape)), false);
+            return MACS.get()[0];
+        } finally {
+            MACS.remove();
+        }
+    }
+
+    /** Output shapes, found by one forward pass on zeros (the block must be initialised). */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        if (!isInitialized()) {
+            throw new IllegalStateException(getClass().getSimpleName() + " is not initialised");
+        }
+        NDManager base = getParameters().valueAt(0).getArray().getManager();
+        try (NDManager tmp = base.newSubManager()) {
+            NDList in = new NDList();
+            for (Shape s : inputShapes) {
+                in.add(tmp.zeros(s));
+            }
+            return forwardInternal(new ParameterStore(tmp, false), in, false, null).getShapes();
+        }
+    }
+
+    @Override
+    protected abstract NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params);
+}
