@@ -1,0 +1,116 @@
+package org.infnet.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.infnet.nn.InfNetConfig;
+
+/**
+ * The {@code model.json} of a model folder: what network the weights belong to, what input it
+ * expects, what it outputs, where it came from and how well it validated.
+ *
+ * @param format descriptor format identifier, {@link #FORMAT}
+ * @param name human-readable model name
+ * @param network architecture of the network (backbone and head widths)
+ * @param inputSize side of the square network input (352)
+ * @param normalisation per-channel mean and standard deviation applied to the [0,1] slice
+ * @param input what the model expects as input
+ * @param outputs what the outputs mean
+ * @param weights file name of the weights, relative to the folder
+ * @param provenance how, on what and when it was trained (free text entries)
+ * @param validation validation metrics (name to value), empty when unknown
+ */
+public record ModelDescriptor(
+        String format,
+        String name,
+        InfNetConfig network,
+        int inputSize,
+        Normalisation normalisation,
+        String input,
+        String outputs,
+        String weights,
+        Map<String, String> provenance,
+        Map<String, Double> validation) {
+
+    /** The format identifier this version reads and writes. */
+    public static final String FORMAT = "infnet-fiji-model/1";
+
+    /** File name of the descriptor inside a model folder. */
+    public static final String FILE = "model.json";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    /**
+     * Per-channel normalisation {@code (x - mean) / std} of the replicated gray slice.
+     *
+     * @param mean channel means
+     * @param std channel standard deviations
+     */
+    public record Normalisation(float[] mean, float[] std) {
+        /** ImageNet statistics, as the original Inf-Net uses. */
+        public static final Normalisation IMAGENET =
+                new Normalisation(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    }
+
+    /** A descriptor for a freshly built network with the paper's input conventions. */
+    public static ModelDescriptor create(String name, InfNetConfig network) {
+        return new ModelDescriptor(FORMAT, name, network, 352, Normalisation.IMAGENET,
+                "one axial CT slice as 8-bit gray in a lung window (HU level -600, width 1500), scaled to [0,1],"
+                        + " replicated to 3 channels, resized bilinearly to 352x352",
+                "five logit maps at 352x352: lateral maps 5, 4, 3, 2 and the edge map;"
+                        + " infection probability = sigmoid(map 2)",
+                "model.safetensors", new LinkedHashMap<>(), new LinkedHashMap<>());
+    }
+
+    /** A copy with other provenance and validation entries. */
+    public ModelDescriptor with(Map<String, String> provenance, Map<String, Double> validation) {
+        return new ModelDescriptor(format, name, network, inputSize, normalisation, input, outputs, weights,
+                new LinkedHashMap<>(provenance), new LinkedHashMap<>(validation));
+    }
+
+    /** The descriptor as pretty-printed JSON. */
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    /**
+     * Parses and checks a descriptor.
+     *
+     * @param json the JSON text
+     * @param source where it came from, for messages
+     * @throws IOException naming {@code source} when the JSON is malformed, of another format, or
+     *     describes an incomplete or unknown network
+     */
+    public static ModelDescriptor parse(String json, String source) throws IOException {
+        ModelDescriptor d;
+        try {
+            d = GSON.fromJson(json, ModelDescriptor.class);
+        } catch (JsonParseException | IllegalArgumentException e) {
+            throw new IOException(source + ": not a valid model descriptor (" + e.getMessage() + ")", e);
+        }
+        if (d == null) {
+            throw new IOException(source + ": empty model descriptor");
+        }
+        if (!FORMAT.equals(d.format())) {
+            throw new IOException(source + ": descriptor format is '" + d.format() + "', expected '" + FORMAT
+                    + "' (is this an Inf-Net for Fiji model folder?)");
+        }
+        if (d.network() == null || d.network().backbone() == null || d.network().architecture() == null) {
+            throw new IOException(source + ": descriptor does not describe the network architecture");
+        }
+        if (d.inputSize() <= 0 || d.inputSize() % 32 != 0) {
+            throw new IOException(source + ": input size " + d.inputSize() + " is not a positive multiple of 32");
+        }
+        if (d.normalisation() == null || d.normalisation().mean().length != 3 || d.normalisation().std().length != 3) {
+            throw new IOException(source + ": normalisation must give 3 means and 3 standard deviations");
+        }
+        if (d.weights() == null || d.weights().isBlank()) {
+            throw new IOException(source + ": descriptor names no weights file");
+        }
+        return d.with(d.provenance() == null ? Map.of() : d.provenance(),
+                d.validation() == null ? Map.of() : d.validation());
+    }
+}

@@ -1,0 +1,34 @@
+package org.infnet.train;
+
+/**
+ * One row of the training history.
+ *
+ * @param epoch 1-based epoch number
+ * @param learningRate learning rate used
+ * @param map5 mean loss of lateral map 5 over the epoch's steps and scales
+ * @param map4 same for map 4
+ * @param map3 same for map 3
+ * @param map2 same for map 2
+ * @param edge mean edge loss
+ * @param valMeanDice validation meanDice (paper protocol), NaN without validation set
+ * @param valDice05 validation Dice at threshold 0.5, NaN without validation set
+ * @param valMae validation MAE, NaN without validation set
+ * @param seconds wall time of the epoch (training and validation)
+ */
+public record EpochLog(int epoch, float learningRate, double map5, double map4, double map3, double map2,
+        double edge, double valMeanDice, double valDice05, double valMae, double seconds) {
+
+    /** CSV header matching {@link #csv()}. */
+    public static final String HEADER = "epoch,lr,loss_map5,loss_map4,loss_map3,loss_map2,loss_edge,val_meanDice,val_dice05,val_mae,seconds";
+
+    /** The row as CSV. */
+    public String csv() {
+        return String.format(java.util.Locale.ROOT, "%d,%.3g,%.5f,%.5f,%.5f,%.5f,%.5f,%.4f,%.4f,%.4f,%.1f",
+                epoch, learningRate, map5, map4, map3, map2, edge, valMeanDice, valDice05, valMae, seconds);
+    }
+
+    /** Sum of the five loss terms. */
+    public double totalLoss() {
+        return map5 + map4 + map3 + map2 + edge;
+    }
+}

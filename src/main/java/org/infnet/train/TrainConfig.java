@@ -1,0 +1,60 @@
+package org.infnet.train;
+
+/**
+ * Hyper-parameters of supervised Inf-Net training. {@link #paper()} is the original recipe.
+ *
+ * @param epochs number of epochs
+ * @param batchSize slices per optimizer step
+ * @param learningRate initial Adam learning rate
+ * @param decayEvery epochs between learning-rate decays (step schedule); {@code <= 0} for none
+ * @param decayRate factor applied at each decay
+ * @param clip element-wise gradient clamp to {@code [-clip, clip]}
+ * @param scales multi-scale training rates; each batch is used once per rate, resized to {@code
+ *     round(trainSize * rate / 32) * 32}
+ * @param trainSize base training side (352)
+ * @param seed seed of weight initialisation, sample order and augmentation
+ * @param augment augmentation applied to training slices ({@link Augmentation#NONE} in the paper)
+ * @param checkpointMinutes minutes between mid-epoch checkpoints (one is always written per epoch)
+ */
+public record TrainConfig(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        int decayEvery,
+        float decayRate,
+        float clip,
+        double[] scales,
+        int trainSize,
+        long seed,
+        Augmentation augment,
+        double checkpointMinutes) {
+
+    /** Checks the values. */
+    public TrainConfig {
+        if (epochs <= 0 || batchSize <= 0 || learningRate <= 0 || trainSize % 32 != 0 || scales.length == 0) {
+            throw new IllegalArgumentException("invalid training configuration");
+        }
+    }
+
+    /** The paper's recipe: 100 epochs, batch 24, Adam 1e-4, clamp 0.5, scales 0.75/1/1.25, decay x0.1 at 50. */
+    public static TrainConfig paper() {
+        return new TrainConfig(100, 24, 1e-4f, 50, 0.1f, 0.5f, new double[] {0.75, 1, 1.25}, 352, 42,
+                Augmentation.NONE, 15);
+    }
+
+    /** Learning rate of a (0-based) epoch under the step schedule. */
+    public float learningRateAt(int epoch) {
+        return decayEvery <= 0 ? learningRate : (float) (learningRate * Math.pow(decayRate, epoch / decayEvery));
+    }
+
+    /** Side length for a scale rate, rounded to a multiple of 32. */
+    public int sideFor(double rate) {
+        return (int) (Math.round(trainSize * rate / 32.0) * 32);
+    }
+
+    /** A copy with other epochs, batch size and learning rate. */
+    public TrainConfig with(int epochs, int batchSize, float learningRate) {
+        return new TrainConfig(epochs, batchSize, learningRate, decayEvery, decayRate, clip, scales, trainSize,
+                seed, augment, checkpointMinutes);
+    }
+}
