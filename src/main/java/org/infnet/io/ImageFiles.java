@@ -1,0 +1,194 @@
+package org.infnet.io;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Reading and writing image files through ImageJ 1.x, headless-safe (PNG, JPEG, TIFF and
+ * other formats ImageJ opens without a GUI).
+ *
+ * <p>Reading: any file {@link IJ#openImage(String)} opens becomes a {@link GrayImage}; problems
+ * (missing file, directory, zero-byte file, unreadable/truncated/unsupported content, 4D/5D
+ * hyperstack) are reported as a single {@link IOException} whose message names the file and
+ * the problem.
+ *
+ * <p>Writing is atomic: data go to a hidden temporary file in the target's folder, which is then
+ * renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE} (falling back to a plain
+ * replacing move only if the file system cannot move atomically). Readers therefore never see a
+ * half-written file, and no temporary file remains after success or failure. Every write method
+ * accepts "protected" paths (typically the input the data came from) and refuses, with an
+ * IOException, to write to a target that is the same file as any of them.
+ */
+public final class ImageFiles {
+
+    private ImageFiles() {
+    }
+
+    /**
+     * Opens {@code file} with ImageJ and returns its gray values (see {@link GrayImage}).
+     *
+     * @throws IOException naming the file if it is missing, not a regular file, empty, not
+     *                     readable by ImageJ (unsupported, corrupt or truncated), or a hyperstack
+     *                     with several channels/frames
+     */
+    public static GrayImage read(Path file) throws IOException {
+        ImagePlus imp = open(file);
+        try {
+            ImageConversions.requireXYorXYZ(imp);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Cannot use image file " + file + ": " + e.getMessage(), e);
+        }
+        float[] px = ImageConversions.toFloatArray(imp);
+        return new GrayImage(imp.getWidth(), imp.getHeight(), imp.getStackSize(), imp.getBitDepth(), px,
+                Calibration3D.from(imp));
+    }
+
+    /**
+     * Opens {@code file} as an ImagePlus, with the same checks and error messages as
+     * {@link #read(Path)} (hyperstacks are not rejected here).
+     */
+    public static ImagePlus open(Path file) throws IOException {
+        if (file == null) {
+            throw new IOException("No image file given (null path)");
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "image file does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("Image path " + file + " is not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IOException("Image file " + file + " is not readable (permissions)");
+        }
+        if (Files.size(file) == 0) {
+            throw new IOException("Image file " + file + " is empty (0 bytes)");
+        }
+        ImagePlus imp;
+        try {
+            imp = IJ.openImage(file.toAbsolutePath().toString());
+        } catch (RuntimeException e) {
+            throw new IOException("Image file " + file + " could not be decoded by ImageJ: " + e, e);
+        }
+        if (imp == null || imp.getProcessor() == null || imp.getWidth() < 1 || imp.getHeight() < 1) {
+            throw new IOException("Image file " + file
+                    + " could not be opened by ImageJ (unsupported format, corrupt or truncated)");
+        }
+        return imp;
+    }
+
+    /**
+     * Writes a 2D float image as a 32-bit TIFF, atomically.
+     *
+     * @param target    destination file (parent folder must exist)
+     * @param pixels    values, length {@code width*height}
+     * @param cal       spatial calibration stored in the TIFF (null = uncalibrated)
+     * @param protectedPaths files that must never be overwritten (e.g. the input)
+     */
+    public static void writeFloatTiff(Path target, float[] pixels, int width, int height, Calibration3D cal,
+            Path... protectedPaths) throws IOException {
+        writeTiff(target, ImageConversions.toImagePlus(pixels, width, height, 1, baseName(target), cal), protectedPaths);
+    }
+
+    /**
+     * Writes an ImagePlus (2D or stack, any bit depth) as TIFF, atomically. The ImagePlus is
+     * not modified.
+     */
+    public static void writeTiff(Path target, ImagePlus imp, Path... protectedPaths) throws IOException {
+        ImagePlus copy = imp.duplicate();
+        copy.setCalibration(imp.getCalibration());
+        atomicWrite(target, ".tif", tmp -> copy.getStackSize() > 1
+                ? new FileSaver(copy).saveAsTiffStack(tmp) : new FileSaver(copy).saveAsTiff(tmp), protectedPaths);
+    }
+
+    /**
+     * Writes a 2D 8-bit gray PNG ({@code (b & 0xff)} per pixel, gray palette), atomically.
+     * Suitable for display images (0..255), binary masks (0/255) and class labels (0,1,2...).
+     */
+    public static void writePng8(Path target, byte[] pixels, int width, int height, Path... protectedPaths)
+            throws IOException {
+        ImagePlus imp = ImageConversions.toImagePlus8(pixels, width, height, 1, baseName(target), null);
+        atomicWrite(target, ".png", tmp -> new FileSaver(imp).saveAsPng(tmp), protectedPaths);
+    }
+
+    /**
+     * Writes values in [0,1] as an 8-bit gray PNG: {@code round(clamp(v,0,1)*255)}, NaN -> 0.
+     */
+    public static void writePng8Unit(Path target, float[] unit, int width, int height, Path... protectedPaths)
+            throws IOException {
+        byte[] b = new byte[unit.length];
+        for (int i = 0; i < b.length; i++) {
+            float v = unit[i];
+            v = Float.isNaN(v) ? 0 : v < 0 ? 0 : v > 1 ? 1 : v;
+            b[i] = (byte) Math.round(v * 255f);
+        }
+        writePng8(target, b, width, height, protectedPaths);
+    }
+
+    /** Throws if {@code target} denotes the same file as any of {@code protectedPaths}. */
+    public static void checkNotProtected(Path target, Path... protectedPaths) throws IOException {
+        if (protectedPaths == null) {
+            return;
+        }
+        Path t = target.toAbsolutePath().normalize();
+        for (Path p : protectedPaths) {
+            if (p == null) {
+                continue;
+            }
+            Path q = p.toAbsolutePath().normalize();
+            boolean same = t.equals(q);
+            if (!same && Files.exists(t) && Files.exists(q)) {
+                same = Files.isSameFile(t, q);
+            }
+            if (same) {
+                throw new IOException("Refusing to overwrite protected input file " + p + " (output target " + target + ")");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Saver {
+        boolean save(String tmpPath) throws IOException;
+    }
+
+    private static void atomicWrite(Path target, String ext, Saver saver, Path... protectedPaths) throws IOException {
+        checkNotProtected(target, protectedPaths);
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("Output folder of " + target + " does not exist");
+        }
+        if (Files.isDirectory(abs)) {
+            throw new IOException("Output path " + target + " is a directory");
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp" + ext);
+        boolean done = false;
+        try {
+            if (!saver.save(tmp.toString()) || Files.size(tmp) == 0) {
+                throw new IOException("ImageJ failed to write " + target);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static String baseName(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+}
