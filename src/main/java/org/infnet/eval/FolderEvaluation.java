@@ -1,0 +1,268 @@
+package org.infnet.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.infnet.eval.io.GrayImage;
+import org.infnet.eval.io.ImageFiles;
+
+/**
+ * Evaluates a folder of predictions against a folder of GT masks, as the toolbox's {@code main.m}.
+ *
+ * <p>Files are matched by base name (file name without extension; extensions may differ); a
+ * prediction may carry a {@value #PROB_SUFFIX} suffix ({@code case7_prob.tif} matches
+ * {@code case7.png}). Predictions are resized to the GT size (bilinear, align_corners=False), then
+ * evaluated with {@link Evaluator}. Anything that prevents an image from being evaluated, or that
+ * looks wrong, is reported in {@link Result#problems()}; in strict mode any problem throws
+ * {@link EvaluationException} (after everything was examined, so the message lists them all).
+ * Files whose extension is not an image extension, and hidden files, are listed in
+ * {@link Result#ignored()}.
+ */
+public final class FolderEvaluation {
+
+    /** Optional suffix of prediction base names. */
+    public static final String PROB_SUFFIX = "_prob";
+
+    /** Extensions (lower case) considered images. */
+    public static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("png", "tif", "tiff", "jpg", "jpeg", "bmp", "gif", "pgm");
+
+    /** Kinds of problems. */
+    public enum ProblemKind {
+        /** A prediction without a GT of the same base name. */
+        UNMATCHED_PREDICTION,
+        /** A GT without a prediction. */
+        UNMATCHED_GT,
+        /** Two files of one folder map to the same base name; the first in name order is used. */
+        DUPLICATE,
+        /** A file that could not be read. */
+        UNREADABLE,
+        /** A pair that could be read but not evaluated (e.g. NaN in the prediction). */
+        INVALID,
+        /** The image was evaluated, but something looks wrong (e.g. a 0/1 GT mask, a stack). */
+        WARNING
+    }
+
+    /** One reported problem. {@code name} is the base name, {@code path} the offending file. */
+    public record Problem(ProblemKind kind, String name, Path path, String message) {
+        @Override
+        public String toString() {
+            return kind + " " + name + " (" + path + "): " + message;
+        }
+    }
+
+    /** Scores of one evaluated pair; {@code width x height} is the GT size. */
+    public record ImageResult(String name, Path prediction, Path groundTruth, int width, int height,
+            boolean resized, ImageScores scores) {
+    }
+
+    /** Everything a folder evaluation produced. */
+    public record Result(List<ImageResult> images, Summary summary, MeanCurves curves,
+            List<Problem> problems, List<Path> ignored) {
+
+        public boolean hasProblems() {
+            return !problems.isEmpty();
+        }
+    }
+
+    /** Thrown in strict mode when any problem was found. */
+    public static final class EvaluationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<Problem> problems;
+
+        public EvaluationException(List<Problem> problems) {
+            super(message(problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<Problem> problems() {
+            return problems;
+        }
+
+        private static String message(List<Problem> problems) {
+            StringBuilder sb = new StringBuilder(problems.size() + " evaluation problem(s):");
+            for (Problem p : problems) {
+                sb.append("\n  ").append(p);
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Reads one image file. */
+    @FunctionalInterface
+    public interface ImageReader {
+        GrayImage read(Path file) throws IOException;
+    }
+
+    private FolderEvaluation() {
+    }
+
+    /** Lenient evaluation with the ImageJ reader: problems are reported, never thrown. */
+    public static Result evaluate(Path predictionDir, Path gtDir) throws IOException {
+        return evaluate(predictionDir, gtDir, false);
+    }
+
+    /** Evaluation with the ImageJ reader; {@code strict} throws on any problem. */
+    public static Result evaluate(Path predictionDir, Path gtDir, boolean strict) throws IOException {
+        return evaluate(predictionDir, gtDir, strict, ImageFiles::read);
+    }
+
+    /**
+     * Evaluation with a given reader.
+     *
+     * @throws IOException          if a folder cannot be listed
+     * @throws EvaluationException  in strict mode, if any problem was found
+     */
+    public static Result evaluate(Path predictionDir, Path gtDir, boolean strict, ImageReader reader)
+            throws IOException {
+        List<Problem> problems = new ArrayList<>();
+        List<Path> ignored = new ArrayList<>();
+        Map<String, Path> preds = index(predictionDir, true, problems, ignored);
+        Map<String, Path> gts = index(gtDir, false, problems, ignored);
+
+        for (Map.Entry<String, Path> e : preds.entrySet()) {
+            if (!gts.containsKey(e.getKey())) {
+                problems.add(new Problem(ProblemKind.UNMATCHED_PREDICTION, e.getKey(), e.getValue(),
+                        "no GT named " + e.getKey() + ".* in " + gtDir));
+            }
+        }
+        for (Map.Entry<String, Path> e : gts.entrySet()) {
+            if (!preds.containsKey(e.getKey())) {
+                problems.add(new Problem(ProblemKind.UNMATCHED_GT, e.getKey(), e.getValue(),
+                        "no prediction named " + e.getKey() + ".* or " + e.getKey() + PROB_SUFFIX + ".* in "
+                                + predictionDir));
+            }
+        }
+
+        EvalAccumulator acc = new EvalAccumulator();
+        List<ImageResult> images = new ArrayList<>();
+        for (Map.Entry<String, Path> e : gts.entrySet()) {
+            String name = e.getKey();
+            Path predPath = preds.get(name);
+            if (predPath == null) {
+                continue;
+            }
+            Path gtPath = e.getValue();
+            GrayImage gt = readOrReport(reader, name, gtPath, problems);
+            GrayImage pred = readOrReport(reader, name, predPath, problems);
+            if (gt == null || pred == null) {
+                continue;
+            }
+            checkStack(name, gtPath, gt, problems);
+            checkStack(name, predPath, pred, problems);
+            boolean[] mask = Metrics.gtMask(gt.pixels());
+            checkGtScale(name, gtPath, gt, mask, problems);
+            boolean resized = pred.width() != gt.width() || pred.height() != gt.height();
+            float[] p = Resize.bilinear(pred.pixels(), pred.width(), pred.height(), gt.width(), gt.height());
+            ImageScores scores;
+            try {
+                scores = Evaluator.evaluate(p, mask, gt.width(), gt.height());
+            } catch (IllegalArgumentException ex) {
+                problems.add(new Problem(ProblemKind.INVALID, name, predPath, ex.getMessage()));
+                continue;
+            }
+            acc.add(scores);
+            images.add(new ImageResult(name, predPath, gtPath, gt.width(), gt.height(), resized, scores));
+        }
+        if (preds.isEmpty() && gts.isEmpty()) {
+            problems.add(new Problem(ProblemKind.UNMATCHED_GT, "", gtDir,
+                    "no images in " + predictionDir + " nor in " + gtDir));
+        }
+        if (strict && !problems.isEmpty()) {
+            throw new EvaluationException(problems);
+        }
+        return new Result(Collections.unmodifiableList(images), acc.summary(), acc.meanCurves(),
+                Collections.unmodifiableList(problems), Collections.unmodifiableList(ignored));
+    }
+
+    /** File name without its last extension. */
+    public static String baseName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+
+    /** Base name of a prediction file: without extension and without a trailing {@value #PROB_SUFFIX}. */
+    public static String predictionBaseName(String fileName) {
+        String b = baseName(fileName);
+        if (b.endsWith(PROB_SUFFIX) && b.length() > PROB_SUFFIX.length()) {
+            return b.substring(0, b.length() - PROB_SUFFIX.length());
+        }
+        return b;
+    }
+
+    static boolean isImageFile(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    private static Map<String, Path> index(Path dir, boolean prediction, List<Problem> problems,
+            List<Path> ignored) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("not a directory: " + dir);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        Map<String, Path> out = new TreeMap<>();
+        for (Path f : files) {
+            String fn = f.getFileName().toString();
+            if (fn.startsWith(".") || !isImageFile(fn)) {
+                ignored.add(f);
+                continue;
+            }
+            String key = prediction ? predictionBaseName(fn) : baseName(fn);
+            Path prev = out.putIfAbsent(key, f);
+            if (prev != null) {
+                problems.add(new Problem(ProblemKind.DUPLICATE, key, f,
+                        "same base name as " + prev.getFileName() + ", which is used instead"));
+            }
+        }
+        return out;
+    }
+
+    private static GrayImage readOrReport(ImageReader reader, String name, Path file, List<Problem> problems) {
+        try {
+            GrayImage img = reader.read(file);
+            if (img == null) {
+                problems.add(new Problem(ProblemKind.UNREADABLE, name, file, "reader returned nothing"));
+            }
+            return img;
+        } catch (IOException | RuntimeException e) {
+            problems.add(new Problem(ProblemKind.UNREADABLE, name, file, String.valueOf(e.getMessage())));
+            return null;
+        }
+    }
+
+    private static void checkStack(String name, Path file, GrayImage img, List<Problem> problems) {
+        if (img.slices() > 1) {
+            problems.add(new Problem(ProblemKind.WARNING, name, file,
+                    img.slices() + " slices; only the first was evaluated"));
+        }
+    }
+
+    private static void checkGtScale(String name, Path file, GrayImage gt, boolean[] mask, List<Problem> problems) {
+        for (boolean b : mask) {
+            if (b) {
+                return;
+            }
+        }
+        float max = 0;
+        for (float v : gt.pixels()) {
+            max = Math.max(max, v);
+        }
+        if (max > 0) {
+            problems.add(new Problem(ProblemKind.WARNING, name, file, String.format(Locale.ROOT,
+                    "GT has nonzero values but none above 128 (max %.4g), so it counts as empty;"
+                            + " is it a 0/1 mask?", max)));
+        }
+    }
+}
