@@ -1,5 +1,6 @@
 package org.infnet.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -26,6 +27,9 @@ public abstract class CompositeBlock extends AbstractBlock {
 
     private static final ThreadLocal<InitContext> LAZY = new ThreadLocal<>();
     private static final ThreadLocal<long[]> MACS = new ThreadLocal<>();
+    private static final ThreadLocal<Profile> PROFILE = new ThreadLocal<>();
+
+    private record Profile(Block root, java.util.Map<String, Long> nanos) {}
 
     private record InitContext(NDManager manager, DataType dataType) {}
 
@@ -60,7 +64,14 @@ public abstract class CompositeBlock extends AbstractBlock {
         if (ctx != null && !child.isInitialized()) {
             child.initialize(ctx.manager(), ctx.dataType(), in.getShapes());
         }
+        Profile prof = PROFILE.get();
+        long t0 = prof != null && prof.root() == this ? System.nanoTime() : 0;
         NDList out = child.forward(ps, in, training);
+        if (t0 != 0) {
+            String name = getChildren().stream().filter(c -> c.getValue() == child).map(c -> c.getKey().substring(2))
+                    .findFirst().orElse("?");
+            prof.nanos().merge(name, System.nanoTime() - t0, Long::sum);
+        }
         long[] macs = MACS.get();
         if (macs != null && child instanceof Convolution) {
             Shape o = out.head().getShape();
@@ -71,8 +82,7 @@ public abstract class CompositeBlock extends AbstractBlock {
     }
 
     /** Single-input, single-output convenience form of {@link #call(Block, ParameterStore, NDList, boolean)}. */
-    protected final ai.djl.ndarray.NDArray call(
-            Block child, ParameterStore ps, ai.djl.ndarray.NDArray in, boolean training) {
+    protected final NDArray call(Block child, ParameterStore ps, NDArray in, boolean training) {
         return call(child, ps, new NDList(in), training).head();
     }
 
@@ -88,6 +98,27 @@ public abstract class CompositeBlock extends AbstractBlock {
             return MACS.get()[0];
         } finally {
             MACS.remove();
+        }
+    }
+
+    /**
+     * Wall time spent in each direct child of {@code block} during one inference pass on zeros of
+     * {@code inputShape} (CPU execution is synchronous, so the times are exact; on a GPU they are
+     * launch times). Work done by the block itself between children is reported under {@code "(self)"}.
+     */
+    public static java.util.Map<String, Long> profile(CompositeBlock block, NDManager manager, Shape inputShape) {
+        Profile p = new Profile(block, new java.util.LinkedHashMap<>());
+        PROFILE.set(p);
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray x = tmp.zeros(inputShape);
+            long t0 = System.nanoTime();
+            block.forward(new ParameterStore(tmp, false), new NDList(x), false);
+            long total = System.nanoTime() - t0;
+            long children = p.nanos().values().stream().mapToLong(Long::longValue).sum();
+            p.nanos().put("(self)", total - children);
+            return p.nanos();
+        } finally {
+            PROFILE.remove();
         }
     }
 

@@ -1,0 +1,51 @@
+package org.infnet.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Headless entry point: {@code java -jar Inf_Net.jar COMMAND [OPTIONS]}. Every failure prints one
+ * line starting with {@code error:} and exits non-zero.
+ */
+public final class Main {
+
+    private Main() {}
+
+    /** Runs a sub-command and exits with its status. */
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /** Runs a sub-command; returns the exit status (0 success, 1 failure, 2 usage error). */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
+            out.println(usage());
+            return argv.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        try {
+            return switch (argv[0]) {
+                case "train" -> TrainCli.run(rest, out);
+                default -> {
+                    err.println("error: unknown command '" + argv[0] + "'\n" + usage());
+                    yield 2;
+                }
+            };
+        } catch (Args.UsageException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "usage: java -jar Inf_Net.jar COMMAND [OPTIONS]",
+                "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
+                "            [--validation DIR | --val-count N] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
+                "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",
+                "            [--repeat-first N] [--init MODEL_DIR] [--device cpu|gpu] [--checkpoint-minutes M]");
+    }
+}

@@ -1,0 +1,68 @@
+package org.infnet.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.infnet.nn.InfNetConfig;
+import org.infnet.train.Augmentation;
+import org.infnet.train.EpochLog;
+import org.infnet.train.TrainConfig;
+import org.infnet.train.TrainingJob;
+import org.infnet.train.TrainingListener;
+
+/** {@code train}: supervised training from Inf-Net-layout folders. */
+final class TrainCli {
+
+    private TrainCli() {}
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        Args a = new Args(argv, Set.of("data", "output", "arch", "validation", "val-count", "epochs", "batch", "lr",
+                "decay-every", "decay-rate", "clip", "scales", "augment", "seed", "repeat-first", "init", "device",
+                "checkpoint-minutes", "name"), Set.of());
+        if (a.all("data").isEmpty()) {
+            throw new Args.UsageException("--data is required");
+        }
+        TrainConfig p = TrainConfig.paper();
+        double[] scales = Arrays.stream(a.get("scales", "0.75,1,1.25").split(",")).mapToDouble(Double::parseDouble).toArray();
+        Augmentation aug = switch (a.get("augment", "none")) {
+            case "none" -> Augmentation.NONE;
+            case "mild" -> Augmentation.MILD;
+            default -> throw new Args.UsageException("--augment must be none or mild");
+        };
+        TrainConfig cfg = new TrainConfig(a.integer("epochs", p.epochs()), a.integer("batch", p.batchSize()),
+                (float) a.number("lr", p.learningRate()), a.integer("decay-every", p.decayEvery()),
+                (float) a.number("decay-rate", p.decayRate()), (float) a.number("clip", p.clip()), scales,
+                p.trainSize(), a.integer("seed", (int) p.seed()), aug, a.number("checkpoint-minutes", 15));
+        String arch = a.get("arch", InfNetConfig.COMPACT.architecture());
+        TrainingJob job = new TrainingJob(a.all("data").stream().map(Path::of).toList(),
+                a.has("validation") ? Path.of(a.get("validation", null)) : null, a.integer("val-count", 10),
+                a.integer("repeat-first", 1), InfNetConfig.preset(arch), cfg, a.path("output"),
+                a.has("init") ? Path.of(a.get("init", null)) : null, a.get("device", "cpu"), a.get("name", arch));
+        List<EpochLog> logs = job.run(new TrainingListener() {
+            private long last = System.nanoTime();
+
+            @Override
+            public void onStep(int epoch, int step, int steps, double loss) {
+                if (System.nanoTime() - last > 30e9 || step == steps) {
+                    out.printf("epoch %d step %d/%d loss %.4f%n", epoch + 1, step, steps, loss);
+                    last = System.nanoTime();
+                }
+            }
+
+            @Override
+            public void onEpoch(EpochLog log) {
+                out.println(EpochLog.HEADER);
+                out.println(log.csv());
+            }
+
+            @Override
+            public void onMessage(String message) {
+                out.println(message);
+            }
+        });
+        out.println("trained " + logs.size() + " epochs; output in " + a.path("output"));
+        return 0;
+    }
+}

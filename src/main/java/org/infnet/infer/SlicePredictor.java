@@ -1,0 +1,64 @@
+package org.infnet.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.infnet.io.Resampling;
+import org.infnet.model.Engines;
+import org.infnet.model.InfNetModel;
+import org.infnet.model.InputEncoder;
+import org.infnet.nn.InfNet;
+
+/**
+ * Runs an {@link InfNetModel} on batches of windowed slices: each slice is resized (bilinear) to the
+ * model's input size, encoded, passed through the network in evaluation mode, and its probability and
+ * edge maps are resized back to the slice's own size. All native memory of a batch is released
+ * before {@link #predict} returns. Does not own the model.
+ */
+public final class SlicePredictor {
+
+    private final InfNetModel model;
+    private final InputEncoder encoder;
+    private final int side;
+
+    /** A predictor over {@code model}. */
+    public SlicePredictor(InfNetModel model) {
+        this.model = model;
+        this.encoder = new InputEncoder(model.descriptor().normalisation());
+        this.side = model.descriptor().inputSize();
+    }
+
+    /** Predicts one batch (any size; the caller chooses it to bound memory). */
+    public List<SlicePrediction> predict(List<UnitSlice> batch) {
+        Engines.disableGradientRecording();
+        List<float[]> inputs = new ArrayList<>(batch.size());
+        for (UnitSlice s : batch) {
+            inputs.add(Resampling.bilinear(s.pixels(), s.width(), s.height(), side, side));
+        }
+        float[] prob;
+        float[] edge;
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray x = encoder.encode(m, inputs, side);
+            NDList out = model.net().forward(new ParameterStore(m, false), new NDList(x), false);
+            prob = Activation.sigmoid(out.get(InfNet.MAP2)).toFloatArray();
+            edge = Activation.sigmoid(out.get(InfNet.EDGE)).toFloatArray();
+        }
+        int plane = side * side;
+        List<SlicePrediction> result = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            UnitSlice s = batch.get(b);
+            float[] p = new float[plane];
+            float[] e = new float[plane];
+            System.arraycopy(prob, b * plane, p, 0, plane);
+            System.arraycopy(edge, b * plane, e, 0, plane);
+            result.add(new SlicePrediction(s.width(), s.height(),
+                    Resampling.bilinear(p, side, side, s.width(), s.height()),
+                    Resampling.bilinear(e, side, side, s.width(), s.height())));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,334 @@
+package org.infnet.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.infnet.io.AtomicFiles;
+import org.infnet.io.SafeTensors;
+import org.infnet.model.Engines;
+import org.infnet.model.InfNetModel;
+import org.infnet.model.InputEncoder;
+import org.infnet.model.ModelDescriptor;
+import org.infnet.nn.Resize;
+import org.infnet.train.data.Sample;
+
+/**
+ * Supervised Inf-Net training with the paper's loss, multi-scale steps, Adam and symmetric gradient
+ * clamp, step learning-rate decay, validation after every epoch, and checkpoints that make a killed
+ * run resume where it stopped.
+ *
+ * <p>Output folder layout: {@code checkpoint/} (weights, optimizer moments, {@code state.json};
+ * replaced atomically at the end of every epoch and every {@link TrainConfig#checkpointMinutes()}),
+ * {@code best/} (model folder of the best validation meanDice so far), {@code last/} (model folder
+ * of the last epoch) and {@code history.csv} (one {@link EpochLog} row per epoch). Sample order and
+ * augmentation depend only on the seed, the epoch and the step, so a resumed run sees the same data
+ * as an uninterrupted one.
+ */
+public final class InfNetTrainer {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private final InfNetModel model;
+    private final TrainConfig cfg;
+    private final List<Sample> train;
+    private final List<Sample> validation;
+    private final Path out;
+    private final TrainingListener listener;
+    private final InputEncoder encoder;
+
+    /** Mutable progress persisted in {@code checkpoint/state.json}. */
+    static final class State {
+        int epoch;
+        int step;
+        long adamSteps;
+        double bestMeanDice = -1;
+        int bestEpoch;
+        double seconds;
+        double[] lossSums = new double[5];
+        int lossCount;
+        double epochSeconds;
+    }
+
+    /**
+     * @param model the network to train (its descriptor is reused for saved models)
+     * @param cfg hyper-parameters
+     * @param train training samples at {@code cfg.trainSize()} (see {@link Sample#resizedTo})
+     * @param validation validation samples at their native sizes (may be empty)
+     * @param out output folder
+     * @param listener progress and cancellation
+     */
+    public InfNetTrainer(InfNetModel model, TrainConfig cfg, List<Sample> train, List<Sample> validation, Path out,
+            TrainingListener listener) {
+        for (Sample s : train) {
+            if (s.width() != cfg.trainSize() || s.height() != cfg.trainSize()) {
+                throw new IllegalArgumentException("training sample " + s.name() + " is " + s.width() + "x" + s.height()
+                        + ", expected " + cfg.trainSize() + "x" + cfg.trainSize());
+            }
+        }
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training samples");
+        }
+        this.model = model;
+        this.cfg = cfg;
+        this.train = train;
+        this.validation = validation;
+        this.out = out;
+        this.listener = listener;
+        this.encoder = new InputEncoder(model.descriptor().normalisation());
+    }
+
+    /**
+     * Trains until {@code cfg.epochs()} or cancellation, resuming from {@code out/checkpoint} when it
+     * exists.
+     *
+     * @return the history rows of this run (including those before a resume)
+     */
+    public List<EpochLog> run() throws IOException {
+        Files.createDirectories(out);
+        Engines.disableGradientRecording();
+        Adam adam = new Adam(model.parameters(), cfg.learningRate(), cfg.clip());
+        State st = resume(adam);
+        int steps = (train.size() + cfg.batchSize() - 1) / cfg.batchSize();
+        long lastCheckpoint = System.nanoTime();
+        while (st.epoch < cfg.epochs()) {
+            long epochStart = System.nanoTime();
+            float lr = cfg.learningRateAt(st.epoch);
+            adam.setLearningRate(lr);
+            int[] order = order(st.epoch);
+            while (st.step < steps) {
+                if (listener.cancelled()) {
+                    st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
+                    checkpoint(st, adam);
+                    listener.onMessage("cancelled; checkpoint written at epoch " + (st.epoch + 1) + " step " + st.step);
+                    return history();
+                }
+                double loss = step(st, adam, order, st.step);
+                st.step++;
+                listener.onStep(st.epoch, st.step, steps, loss);
+                if ((System.nanoTime() - lastCheckpoint) / 60e9 > cfg.checkpointMinutes() && st.step < steps) {
+                    st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
+                    epochStart = System.nanoTime();
+                    checkpoint(st, adam);
+                    lastCheckpoint = System.nanoTime();
+                    listener.onMessage("checkpoint at epoch " + (st.epoch + 1) + " step " + st.step);
+                }
+            }
+            Validation.Result v = validation.isEmpty() ? null : Validation.run(model, validation, 4);
+            st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
+            double n = Math.max(1, st.lossCount);
+            EpochLog log = new EpochLog(st.epoch + 1, lr, st.lossSums[0] / n, st.lossSums[1] / n, st.lossSums[2] / n,
+                    st.lossSums[3] / n, st.lossSums[4] / n, v == null ? Double.NaN : v.summary().meanDic(),
+                    v == null ? Double.NaN : v.dice05(), v == null ? Double.NaN : v.summary().mae(), st.epochSeconds);
+            appendHistory(log);
+            st.seconds += st.epochSeconds;
+            st.epoch++;
+            st.step = 0;
+            st.lossSums = new double[5];
+            st.lossCount = 0;
+            st.epochSeconds = 0;
+            Map<String, Double> metrics = v == null ? Map.of() : metrics(v);
+            model.save(out.resolve("last"), describe(st, metrics));
+            if (v != null && v.summary().meanDic() > st.bestMeanDice) {
+                st.bestMeanDice = v.summary().meanDic();
+                st.bestEpoch = st.epoch;
+                model.save(out.resolve("best"), describe(st, metrics));
+            }
+            checkpoint(st, adam);
+            lastCheckpoint = System.nanoTime();
+            listener.onEpoch(log);
+        }
+        return history();
+    }
+
+    private static Map<String, Double> metrics(Validation.Result v) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("meanDic", v.summary().meanDic());
+        m.put("meanSen", v.summary().meanSen());
+        m.put("meanSpe", v.summary().meanSpe());
+        m.put("Sm", v.summary().sm());
+        m.put("meanEm", v.summary().meanEm());
+        m.put("MAE", v.summary().mae());
+        m.put("maxDic", v.summary().maxDic());
+        m.put("dice@0.5", v.dice05());
+        return m;
+    }
+
+    private ModelDescriptor describe(State st, Map<String, Double> metrics) {
+        Map<String, String> prov = new LinkedHashMap<>(model.descriptor().provenance());
+        prov.put("epochs", Integer.toString(st.epoch));
+        prov.put("trainingSlices", Integer.toString(train.size()));
+        prov.put("validationSlices", Integer.toString(validation.size()));
+        prov.put("recipe", String.format(java.util.Locale.ROOT,
+                "Adam lr %.2g, batch %d, clamp %.2f, scales %s, decay x%.2g every %d epochs, augmentation %s, seed %d",
+                cfg.learningRate(), cfg.batchSize(), cfg.clip(), java.util.Arrays.toString(cfg.scales()),
+                cfg.decayRate(), cfg.decayEvery(), cfg.augment(), cfg.seed()));
+        prov.put("trainingSeconds", String.format(java.util.Locale.ROOT, "%.0f", st.seconds));
+        return model.descriptor().with(prov, metrics);
+    }
+
+    private int[] order(int epoch) {
+        int[] idx = new int[train.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
+        for (int i = idx.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return idx;
+    }
+
+    private double step(State st, Adam adam, int[] order, int step) {
+        int side = cfg.trainSize();
+        int from = step * cfg.batchSize();
+        int to = Math.min(order.length, from + cfg.batchSize());
+        List<float[]> imgs = new ArrayList<>();
+        List<float[]> masks = new ArrayList<>();
+        List<float[]> edges = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            Sample s = train.get(order[i]);
+            float[] im = s.image01();
+            float[] mk = s.mask01();
+            float[] ed = s.edge01();
+            if (cfg.augment().active()) {
+                im = im.clone();
+                mk = mk.clone();
+                ed = ed.clone();
+                SplittableRandom r = new SplittableRandom((cfg.seed() * 31 + st.epoch) * 1_000_003L + i);
+                cfg.augment().apply(im, mk, ed, side, r);
+            }
+            imgs.add(im);
+            masks.add(mk);
+            edges.add(ed);
+        }
+        double total = 0;
+        ParameterStore ps = new ParameterStore(model.manager(), false);
+        for (double rate : cfg.scales()) {
+            int s = cfg.sideFor(rate);
+            try (NDManager m = model.manager().newSubManager()) {
+                NDArray x = encoder.encode(m, imgs, side);
+                NDArray gt = InputEncoder.stack(m, masks, side);
+                NDArray eg = InputEncoder.stack(m, edges, side);
+                if (s != side) {
+                    x = Resize.to(x, s, s, true);
+                    gt = Resize.to(gt, s, s, true);
+                    eg = Resize.to(eg, s, s, true);
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDList outputs = model.net().forward(ps, new NDList(x), true);
+                    StructureLoss.Terms t = StructureLoss.of(outputs, gt, eg);
+                    gc.backward(t.total());
+                    st.lossSums[0] += t.map5().getFloat();
+                    st.lossSums[1] += t.map4().getFloat();
+                    st.lossSums[2] += t.map3().getFloat();
+                    st.lossSums[3] += t.map2().getFloat();
+                    st.lossSums[4] += t.edge().getFloat();
+                    st.lossCount++;
+                    total += t.total().getFloat();
+                }
+                adam.step();
+            }
+        }
+        Engines.disableGradientRecording();
+        return total / cfg.scales().length;
+    }
+
+    private State resume(Adam adam) throws IOException {
+        Path ck = out.resolve("checkpoint");
+        if (!Files.isDirectory(ck) && Files.isDirectory(out.resolve("checkpoint.old"))) {
+            ck = out.resolve("checkpoint.old"); // killed between the two renames of a checkpoint
+        }
+        if (!Files.isRegularFile(ck.resolve("state.json"))) {
+            return new State();
+        }
+        State st = GSON.fromJson(Files.readString(ck.resolve("state.json"), StandardCharsets.UTF_8), State.class);
+        model.setWeights(SafeTensors.read(ck.resolve(model.descriptor().weights())), ck.toString());
+        Map<String, float[]> moments = new LinkedHashMap<>();
+        SafeTensors.read(ck.resolve("optimizer.safetensors")).forEach((k, t) -> moments.put(k, t.data()));
+        adam.restore(st.adamSteps, moments);
+        listener.onMessage("resumed from " + ck + " at epoch " + (st.epoch + 1) + " step " + st.step);
+        return st;
+    }
+
+    private void checkpoint(State st, Adam adam) throws IOException {
+        st.adamSteps = adam.steps();
+        Path tmp = out.resolve("checkpoint.tmp");
+        deleteTree(tmp);
+        model.save(tmp, describe(st, Map.of()));
+        Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>();
+        adam.moments().forEach((k, a) -> moments.put(k, new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray())));
+        SafeTensors.write(tmp.resolve("optimizer.safetensors"), moments, Map.of());
+        AtomicFiles.writeString(tmp.resolve("state.json"), GSON.toJson(st));
+        Path ck = out.resolve("checkpoint");
+        Path old = out.resolve("checkpoint.old");
+        deleteTree(old);
+        if (Files.exists(ck)) {
+            Files.move(ck, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(tmp, ck, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+    }
+
+    private void appendHistory(EpochLog log) throws IOException {
+        Path h = out.resolve("history.csv");
+        List<String> lines = Files.exists(h) ? new ArrayList<>(Files.readAllLines(h)) : new ArrayList<>();
+        if (lines.isEmpty()) {
+            lines.add(EpochLog.HEADER);
+        }
+        // a resumed epoch replaces a row a killed run may have written after its last checkpoint
+        String prefix = log.epoch() + ",";
+        lines.removeIf(l -> l.startsWith(prefix));
+        lines.add(log.csv());
+        AtomicFiles.writeString(h, String.join("\n", lines) + "\n");
+    }
+
+    private List<EpochLog> history() throws IOException {
+        Path h = out.resolve("history.csv");
+        List<EpochLog> logs = new ArrayList<>();
+        if (!Files.exists(h)) {
+            return logs;
+        }
+        for (String l : Files.readAllLines(h)) {
+            if (l.isBlank() || l.startsWith("epoch")) {
+                continue;
+            }
+            String[] f = l.split(",");
+            logs.add(new EpochLog(Integer.parseInt(f[0]), Float.parseFloat(f[1]), Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
+                    Double.parseDouble(f[9]), Double.parseDouble(f[10])));
+        }
+        return logs;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
