@@ -4,7 +4,9 @@ package org.infnet.io;
  * Resizing of 2D float images stored row-major ({@code index = x + width*y}).
  *
  * <p>{@link #bilinear} reproduces PyTorch {@code F.interpolate(mode="bilinear",
- * align_corners=False)} (and torchvision/PIL-free "Resize" used by Inf-Net): for each output
+ * align_corners=False)}, which Inf-Net uses to bring its output maps back to the input size.
+ * (Note: Inf-Net's data loaders resize <em>inputs</em> with torchvision {@code Resize} on PIL
+ * images, whose bilinear filter antialiases when shrinking; this class does not.) For each output
  * coordinate {@code src = (dst + 0.5) * in / out - 0.5}, clamped to &gt;= 0; the left neighbour
  * is {@code floor(src)}, the right neighbour is {@code min(left + 1, in - 1)}. It is separable
  * (horizontal pass, then vertical pass) and allocation-light. No antialiasing is applied when

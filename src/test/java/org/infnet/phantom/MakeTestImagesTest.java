@@ -1,0 +1,65 @@
+package org.infnet.phantom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.infnet.io.GrayImage;
+import org.infnet.io.ImageFiles;
+import org.infnet.train.data.EdgeMaps;
+import org.infnet.train.data.InfNetDataset;
+import org.infnet.train.data.Sample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MakeTestImagesTest {
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    @Test
+    void writesAnInfNetLayoutThatTheDatasetReaderAccepts(@TempDir Path out) throws IOException {
+        MakeTestImages.write(out);
+        InfNetDataset ds = InfNetDataset.open(out);
+        assertEquals(MakeTestImages.COUNT, ds.size());
+        assertEquals("phantom_01", ds.names().get(0));
+        int empty = 0;
+        for (String name : ds.names()) {
+            Sample s = ds.load(name);
+            assertEquals(512, s.width());
+            float sum = 0;
+            for (float v : s.mask01()) {
+                assertTrue(v == 0f || v == 1f);
+                sum += v;
+            }
+            empty += sum == 0 ? 1 : 0;
+            assertArrayEquals(EdgeMaps.fromMask(s.mask01(), 512, 512), s.edge01());
+            GrayImage mc = ImageFiles.read(out.resolve("GT-multiclass").resolve(name + ".png"));
+            for (int i = 0; i < mc.pixels().length; i++) {
+                assertEquals(s.mask01()[i] > 0, mc.pixels()[i] > 0);
+                assertTrue(mc.pixels()[i] <= 2f);
+            }
+        }
+        assertEquals(1, empty, "exactly one slice without lesion");
+    }
+
+    @Test
+    void committedTestImagesAreUpToDate() throws IOException {
+        Path committed = Paths.get("test-images");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(committed));
+        for (int k = 0; k < MakeTestImages.COUNT; k++) {
+            PhantomSlice s = MakeTestImages.slice(k);
+            String name = String.format("phantom_%02d.png", k + 1);
+            GrayImage img = ImageFiles.read(committed.resolve("Imgs").resolve(name));
+            GrayImage gt = ImageFiles.read(committed.resolve("GT").resolve(name));
+            byte[] expImg = s.lungWindow8(), expGt = s.infection255();
+            for (int i = 0; i < expImg.length; i++) {
+                assertEquals(expImg[i] & 0xff, img.pixels()[i], name + " pixel " + i);
+                assertEquals(expGt[i] & 0xff, gt.pixels()[i], name + " GT pixel " + i);
+            }
+        }
+    }
+}
