@@ -10,8 +10,9 @@ import java.nio.file.Path;
 
 /**
  * Reads prediction and GT images with ImageJ 1.x ({@code IJ.openImage}) into {@link GrayImage}:
- * 8-bit gray, 16-bit and 32-bit raw values; RGB and palette (8-bit colour) images as luminance
- * {@code 0.299 R + 0.587 G + 0.114 B}. Only the first slice of a stack is read.
+ * 8-bit gray, 16-bit and 32-bit raw values; RGB images, and 8-bit images whose LUT is not the
+ * identity gray ramp (palettes, inverted LUTs), as luminance {@code 0.299 R + 0.587 G + 0.114 B} of
+ * the displayed colour. Only the first slice of a stack is read.
  */
 public final class ImageFiles {
 
@@ -51,23 +52,17 @@ public final class ImageFiles {
         int n = w * h;
         float[] out = new float[n];
         switch (imp.getType()) {
-            case ImagePlus.GRAY8 -> {
+            case ImagePlus.GRAY8, ImagePlus.COLOR_256 -> {
                 byte[] p = (byte[]) ip.getPixels();
-                for (int i = 0; i < n; i++) {
-                    out[i] = p[i] & 0xff;
-                }
-            }
-            case ImagePlus.COLOR_256 -> {
-                byte[] p = (byte[]) ip.getPixels();
-                IndexColorModel cm = (IndexColorModel) ip.getColorModel();
-                int size = cm.getMapSize();
-                float[] lum = new float[256];
-                for (int k = 0; k < 256; k++) {
-                    int idx = Math.min(k, size - 1);
-                    lum[k] = luminance(cm.getRed(idx), cm.getGreen(idx), cm.getBlue(idx));
-                }
-                for (int i = 0; i < n; i++) {
-                    out[i] = lum[p[i] & 0xff];
+                float[] lum = lutLuminance(ip);
+                if (lum == null) { // identity gray ramp: raw values
+                    for (int i = 0; i < n; i++) {
+                        out[i] = p[i] & 0xff;
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = lum[p[i] & 0xff];
+                    }
                 }
             }
             case ImagePlus.GRAY16 -> {
@@ -90,6 +85,29 @@ public final class ImageFiles {
             default -> throw new IllegalArgumentException("unsupported ImageJ type " + imp.getType());
         }
         return new GrayImage(out, w, h, imp.getStackSize());
+    }
+
+    /**
+     * Luminance of each of the 256 LUT entries of an 8-bit image, or null if the LUT is the identity
+     * gray ramp (then raw values are used). Palette images (e.g. a 1-bit mask whose index 1 is white)
+     * thus read as their displayed gray levels.
+     */
+    private static float[] lutLuminance(ImageProcessor ip) {
+        if (!(ip.getColorModel() instanceof IndexColorModel cm)) {
+            return null;
+        }
+        int size = cm.getMapSize();
+        boolean identity = size == 256;
+        float[] lum = new float[256];
+        for (int k = 0; k < 256; k++) {
+            int idx = Math.min(k, size - 1);
+            int r = cm.getRed(idx);
+            int g = cm.getGreen(idx);
+            int b = cm.getBlue(idx);
+            identity &= r == k && g == k && b == k;
+            lum[k] = luminance(r, g, b);
+        }
+        return identity ? null : lum;
     }
 
     /** ITU-R BT.601 luma {@code 0.299 R + 0.587 G + 0.114 B}. */
