@@ -25,7 +25,9 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
         try {
             return switch (argv[0]) {
+                case "segment" -> SegmentCli.run(rest, out);
                 case "train" -> TrainCli.run(rest, out);
+                case "evaluate" -> EvaluateCli.run(rest, out);
                 default -> {
                     err.println("error: unknown command '" + argv[0] + "'\n" + usage());
                     yield 2;
@@ -43,6 +45,9 @@ public final class Main {
     static String usage() {
         return String.join("\n",
                 "usage: java -jar Inf_Net.jar COMMAND [OPTIONS]",
+                "  segment   INPUT... --output DIR [--model NAME|DIR] [--threshold 0.5] [--edges]",
+                "            [--window-level -600] [--window-width 1500] [--batch 4] [--device cpu|gpu]",
+                "  evaluate  --pred DIR --gt DIR [--csv FILE] [--strict]",
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
                 "            [--validation DIR | --val-count N] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
                 "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",

@@ -203,6 +203,21 @@ public final class FolderEvaluation {
         return dot > 0 && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
+    /** Whether {@code base} is {@code STEM_mask} or {@code STEM_edge} and {@code STEM_prob.*} is present. */
+    private static boolean isCompanionOfProb(String base, List<Path> files) {
+        for (String suffix : new String[] {"_mask", "_edge"}) {
+            if (base.endsWith(suffix)) {
+                String prob = base.substring(0, base.length() - suffix.length()) + PROB_SUFFIX;
+                for (Path f : files) {
+                    if (baseName(f.getFileName().toString()).equals(prob)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static Map<String, Path> index(Path dir, boolean prediction, List<Problem> problems,
             List<Path> ignored) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -220,6 +235,10 @@ public final class FolderEvaluation {
                 continue;
             }
             String key = prediction ? predictionBaseName(fn) : baseName(fn);
+            if (prediction && isCompanionOfProb(baseName(fn), files)) {
+                ignored.add(f); // the mask/edge written beside a probability map by the segment command
+                continue;
+            }
             Path prev = out.putIfAbsent(key, f);
             if (prev != null) {
                 problems.add(new Problem(ProblemKind.DUPLICATE, key, f,

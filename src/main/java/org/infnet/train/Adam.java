@@ -80,6 +80,35 @@ public final class Adam {
         }
     }
 
+    /** Whether every accumulated gradient is finite (no NaN or infinity). */
+    public boolean gradientsFinite() {
+        for (Parameter p : params.values()) {
+            NDArray w = p.getArray();
+            try (NDManager sub = w.getManager().newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(sub);
+                NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any();
+                bad.attach(sub);
+                if (bad.getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Discards the accumulated gradients without updating. */
+    public void zeroGradients() {
+        for (Parameter p : params.values()) {
+            NDArray w = p.getArray();
+            try (NDManager sub = w.getManager().newSubManager()) {
+                NDArray g = w.getGradient();
+                g.attach(sub);
+                g.set(java.nio.FloatBuffer.wrap(new float[(int) g.size()])); // NaN * 0 would stay NaN
+            }
+        }
+    }
+
     /** Exports the state: step count and moments under {@code m.NAME} / {@code v.NAME}. */
     public Map<String, NDArray> moments() {
         Map<String, NDArray> out = new LinkedHashMap<>();

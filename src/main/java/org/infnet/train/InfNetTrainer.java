@@ -234,18 +234,31 @@ public final class InfNetTrainer {
                     gt = Resize.to(gt, s, s, true);
                     eg = Resize.to(eg, s, s, true);
                 }
+                float[] terms;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDList outputs = model.net().forward(ps, new NDList(x), true);
                     StructureLoss.Terms t = StructureLoss.of(outputs, gt, eg);
                     gc.backward(t.total());
-                    st.lossSums[0] += t.map5().getFloat();
-                    st.lossSums[1] += t.map4().getFloat();
-                    st.lossSums[2] += t.map3().getFloat();
-                    st.lossSums[3] += t.map2().getFloat();
-                    st.lossSums[4] += t.edge().getFloat();
-                    st.lossCount++;
-                    total += t.total().getFloat();
+                    terms = new float[] {t.map5().getFloat(), t.map4().getFloat(), t.map3().getFloat(),
+                        t.map2().getFloat(), t.edge().getFloat()};
                 }
+                float sum = terms[0] + terms[1] + terms[2] + terms[3] + terms[4];
+                if (!Float.isFinite(sum) || !adam.gradientsFinite()) {
+                    // one bad batch must not poison the weights: drop its update and say which slices it held
+                    adam.zeroGradients();
+                    List<String> names = new ArrayList<>();
+                    for (int i = from; i < to; i++) {
+                        names.add(train.get(order[i]).name());
+                    }
+                    listener.onMessage("skipped a non-finite update at epoch " + (st.epoch + 1) + " step " + (step + 1)
+                            + " scale " + s + " (loss " + sum + "); slices " + names);
+                    continue;
+                }
+                for (int k = 0; k < 5; k++) {
+                    st.lossSums[k] += terms[k];
+                }
+                st.lossCount++;
+                total += sum;
                 adam.step();
             }
         }

@@ -1,0 +1,66 @@
+package org.infnet.command;
+
+import java.util.concurrent.CancellationException;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.real.FloatType;
+import org.infnet.infer.InfectionSegmenter;
+import org.infnet.io.HuWindow;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > Inf-Net > Segment Lung Infection: probability map and mask of a CT slice or stack. */
+@Plugin(type = Command.class, menuPath = "Plugins>Inf-Net>Segment Lung Infection", headless = true)
+public class SegmentLungInfection<T extends RealType<T>> implements Command {
+
+    @Parameter(label = "CT image", description = "2D slice or stack of axial slices; 8-bit = already windowed, else HU")
+    private RandomAccessibleInterval<T> image;
+
+    @Parameter(label = "Model", required = false, description = "bundled model name or model folder")
+    private String model = "infnet-compact";
+
+    @Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05")
+    private double threshold = 0.5;
+
+    @Parameter(label = "Window level (HU)", description = "for 16-bit/32-bit input")
+    private double level = HuWindow.LUNG.level();
+
+    @Parameter(label = "Window width (HU)", min = "1")
+    private double width = HuWindow.LUNG.width();
+
+    @Parameter(label = "Probability", type = ItemIO.OUTPUT)
+    private Img<FloatType> probability;
+
+    @Parameter(label = "Infection mask", type = ItemIO.OUTPUT)
+    private Img<UnsignedByteType> mask;
+
+    @Parameter
+    private InfNetService infnet;
+
+    @Parameter(required = false)
+    private StatusService status;
+
+    @Parameter
+    private LogService log;
+
+    @Override
+    public void run() {
+        try {
+            InfectionSegmenter.Result r = new InfectionSegmenter(infnet.model(model),
+                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4))
+                    .segment(image, new CommandProgress(status));
+            probability = r.probability();
+            mask = r.mask();
+        } catch (CancellationException e) {
+            log.info("Inf-Net: segmentation cancelled");
+        } catch (Exception e) {
+            throw new IllegalStateException("Inf-Net segmentation failed: " + e.getMessage(), e);
+        }
+    }
+}

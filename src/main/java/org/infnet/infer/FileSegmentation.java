@@ -1,0 +1,138 @@
+package org.infnet.infer;
+
+import ij.ImagePlus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.RealType;
+import org.infnet.io.Calibration3D;
+import org.infnet.io.ImageConversions;
+import org.infnet.io.ImageFiles;
+import org.infnet.train.data.InfNetDataset;
+
+/**
+ * Segments image files and writes the results: for an input {@code NAME.ext}, {@code NAME_prob.tif}
+ * (32-bit probability), {@code NAME_mask.png} (0/255; {@code NAME_mask.tif} for a stack) and, when
+ * asked, {@code NAME_edge.tif}. Inputs are files or folders (their image files, not recursive). Every
+ * file is written atomically; an input is never overwritten; two inputs with the same base name are
+ * refused before anything is written.
+ */
+public final class FileSegmentation {
+
+    /**
+     * What was written for one input.
+     *
+     * @param input the input file
+     * @param outputs files written
+     * @param infectedPixels pixels at or above the threshold
+     * @param pixels pixels in the image
+     */
+    public record Written(Path input, List<Path> outputs, long infectedPixels, long pixels) {}
+
+    private final InfectionSegmenter segmenter;
+    private final boolean edges;
+
+    /** @param segmenter the segmenter (its options give threshold and window); @param edges write edge maps */
+    public FileSegmentation(InfectionSegmenter segmenter, boolean edges) {
+        this.segmenter = segmenter;
+        this.edges = edges;
+    }
+
+    /** Expands files and folders into the image files to segment, sorted, checking name clashes. */
+    public static List<Path> expand(List<Path> inputs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(Files::isRegularFile).filter(FileSegmentation::isImage).sorted().forEach(files::add);
+                }
+            } else if (Files.exists(p)) {
+                files.add(p);
+            } else {
+                throw new IOException(p + ": no such file or folder");
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no image files in " + inputs);
+        }
+        Map<String, Path> seen = new HashMap<>();
+        for (Path f : files) {
+            Path other = seen.put(baseName(f), f);
+            if (other != null) {
+                throw new IOException("two inputs share the name '" + baseName(f) + "': " + other + " and " + f
+                        + " (their outputs would overwrite each other)");
+            }
+        }
+        return files;
+    }
+
+    private static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return !n.startsWith(".") && dot > 0
+                && (InfNetDataset.IMAGE_EXTENSIONS.contains(n.substring(dot + 1)) || n.endsWith(".dcm"));
+    }
+
+    static String baseName(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** Segments one file into {@code outDir} (created if needed). */
+    public Written segment(Path input, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
+        ImagePlus imp = ImageFiles.open(input);
+        try {
+            ImageConversions.requireXYorXYZ(imp);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(input + ": " + e.getMessage(), e);
+        }
+        Calibration3D cal = Calibration3D.from(imp);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Img<? extends RealType<?>> img = ImageConversions.toRealImg(imp);
+        InfectionSegmenter.Result r = segmentRaw(img, progress);
+        Files.createDirectories(outDir);
+        String base = baseName(input);
+        int w = imp.getWidth();
+        int h = imp.getHeight();
+        int d = imp.getStackSize();
+        Path[] prot = protectedPaths.toArray(Path[]::new);
+        List<Path> written = new ArrayList<>();
+        Path prob = outDir.resolve(base + "_prob.tif");
+        ImageFiles.writeTiff(prob, ImageConversions.toImagePlus(InfectionSegmenter.floats(r.probability()), w, h, d,
+                base + "_prob", cal), prot);
+        written.add(prob);
+        byte[] mask = InfectionSegmenter.bytes(r.mask());
+        Path maskFile = outDir.resolve(base + (d == 1 ? "_mask.png" : "_mask.tif"));
+        if (d == 1) {
+            ImageFiles.writePng8(maskFile, mask, w, h, prot);
+        } else {
+            ImageFiles.writeTiff(maskFile, ImageConversions.toImagePlus8(mask, w, h, d, base + "_mask", cal), prot);
+        }
+        written.add(maskFile);
+        if (edges) {
+            Path edge = outDir.resolve(base + "_edge.tif");
+            ImageFiles.writeTiff(edge, ImageConversions.toImagePlus(InfectionSegmenter.floats(r.edge()), w, h, d,
+                    base + "_edge", cal), prot);
+            written.add(edge);
+        }
+        long infected = 0;
+        for (byte b : mask) {
+            if (b != 0) {
+                infected++;
+            }
+        }
+        return new Written(input, written, infected, mask.length);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private InfectionSegmenter.Result segmentRaw(Img img, Progress progress) {
+        return segmenter.segment(img, progress);
+    }
+}

@@ -1,0 +1,124 @@
+package org.infnet.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.real.FloatType;
+import org.infnet.io.HuWindow;
+import org.infnet.model.InfNetModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InfectionSegmenterTest {
+
+    @TempDir
+    static Path dir;
+    static InfNetModel model;
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = InfNetModel.load(TestModels.randomCompact(dir.resolve("m")), Device.cpu());
+        model.freeze();
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static byte[] pattern(int w, int h, int z) {
+        byte[] b = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                b[y * w + x] = (byte) ((x * 3 + y * 5 + z * 40) % 256);
+            }
+        }
+        return b;
+    }
+
+    @Test
+    void outputsKeepTheInputSizeAndRanges() {
+        Img<UnsignedByteType> img = ArrayImgs.unsignedBytes(pattern(123, 77, 0), 123, 77);
+        InfectionSegmenter.Result r = new InfectionSegmenter(model, InfectionSegmenter.Options.DEFAULT)
+                .segment(img, Progress.NONE);
+        assertArrayEquals(new long[] {123, 77}, r.probability().dimensionsAsLongArray());
+        assertArrayEquals(new long[] {123, 77}, r.mask().dimensionsAsLongArray());
+        assertArrayEquals(new long[] {123, 77}, r.edge().dimensionsAsLongArray());
+        float[] p = InfectionSegmenter.floats(r.probability());
+        byte[] m = InfectionSegmenter.bytes(r.mask());
+        for (int i = 0; i < p.length; i++) {
+            assertTrue(p[i] >= 0 && p[i] <= 1);
+            assertEquals(p[i] >= 0.5 ? (byte) 255 : 0, m[i]);
+        }
+    }
+
+    @Test
+    void huInputThroughTheWindowEqualsTheSame8BitSlice() {
+        int w = 64;
+        int h = 48;
+        byte[] b = pattern(w, h, 1);
+        float[] hu = new float[b.length];
+        HuWindow win = HuWindow.LUNG;
+        for (int i = 0; i < b.length; i++) {
+            hu[i] = (float) (win.lower() + (b[i] & 0xff) / 255.0 * win.width());
+        }
+        InfectionSegmenter s = new InfectionSegmenter(model, InfectionSegmenter.Options.DEFAULT);
+        float[] p8 = InfectionSegmenter.floats(s.segment(ArrayImgs.unsignedBytes(b, w, h), Progress.NONE).probability());
+        float[] pHu = InfectionSegmenter.floats(s.segment(ArrayImgs.floats(hu, w, h), Progress.NONE).probability());
+        assertArrayEquals(p8, pHu, 1e-4f);
+    }
+
+    @Test
+    void stackSlicesEqualSingleSlices() {
+        int w = 50;
+        int h = 40;
+        byte[] stack = new byte[w * h * 3];
+        for (int z = 0; z < 3; z++) {
+            System.arraycopy(pattern(w, h, z), 0, stack, z * w * h, w * h);
+        }
+        InfectionSegmenter s = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2));
+        float[] all = InfectionSegmenter.floats(s.segment(ArrayImgs.unsignedBytes(stack, w, h, 3), Progress.NONE).probability());
+        float[] second = InfectionSegmenter.floats(
+                s.segment(ArrayImgs.unsignedBytes(pattern(w, h, 1), w, h), Progress.NONE).probability());
+        float[] fromStack = new float[w * h];
+        System.arraycopy(all, w * h, fromStack, 0, w * h);
+        assertArrayEquals(second, fromStack, 1e-4f);
+    }
+
+    @Test
+    void nanPixelsAreTreatedAsMissingAndDoNotPoisonTheSlice() {
+        float[] hu = new float[40 * 40];
+        java.util.Arrays.fill(hu, -800f);
+        hu[5] = Float.NaN;
+        hu[6] = Float.POSITIVE_INFINITY;
+        float[] p = InfectionSegmenter.floats(new InfectionSegmenter(model, InfectionSegmenter.Options.DEFAULT)
+                .segment(ArrayImgs.floats(hu, 40, 40), Progress.NONE).probability());
+        for (float v : p) {
+            assertTrue(!Float.isNaN(v));
+        }
+    }
+
+    @Test
+    void rejectsHyperstacksAndHonoursCancel() {
+        InfectionSegmenter s = new InfectionSegmenter(model, InfectionSegmenter.Options.DEFAULT);
+        Img<FloatType> four = ArrayImgs.floats(8, 8, 2, 2);
+        assertThrows(IllegalArgumentException.class, () -> s.segment(four, Progress.NONE));
+        Progress cancel = new Progress() {
+            @Override
+            public boolean cancelled() {
+                return true;
+            }
+        };
+        assertThrows(CancellationException.class, () -> s.segment(ArrayImgs.floats(8, 8), cancel));
+    }
+}
