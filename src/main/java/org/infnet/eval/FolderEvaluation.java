@@ -161,7 +161,7 @@ public final class FolderEvaluation {
             boolean[] mask = Metrics.gtMask(gt.pixels());
             checkGtScale(name, gtPath, gt, mask, problems);
             boolean resized = pred.width() != gt.width() || pred.height() != gt.height();
-            float[] p = Resize.bilinear(pred.pixels(), pred.width(), pred.height(), gt.width(), gt.height());
+            float[] p = org.infnet.io.Resampling.bilinear(pred.pixels(), pred.width(), pred.height(), gt.width(), gt.height());
             ImageScores scores;
             try {
                 scores = Evaluator.evaluate(p, mask, gt.width(), gt.height());

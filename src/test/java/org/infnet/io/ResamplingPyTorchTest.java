@@ -1,18 +1,18 @@
-package org.infnet.eval;
+package org.infnet.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
 
-class ResizeTest {
+class ResamplingPyTorchTest {
 
     @Test
     void upsample2x2To4x4AlignCornersFalse() {
         // src = [[0, 1], [2, 3]]; x (and y) source coords: -0.25 -> 0, 0.25, 0.75, 1.25 -> clamp 1,
         // so weights along each axis are [0, 0.25, 0.75, 1] and out(x, y) = f[x] + 2 f[y]
         // (the same as torch.nn.functional.interpolate(..., 'bilinear', align_corners=False))
-        float[] out = Resize.bilinear(new float[] {0, 1, 2, 3}, 2, 2, 4, 4);
+        float[] out = Resampling.bilinear(new float[] {0, 1, 2, 3}, 2, 2, 4, 4);
         assertArrayEquals(new float[] {
             0, 0.25f, 0.75f, 1,
             0.5f, 0.75f, 1.25f, 1.5f,
@@ -27,18 +27,18 @@ class ResizeTest {
         for (int i = 0; i < 16; i++) {
             src[i] = i;
         }
-        assertArrayEquals(new float[] {2.5f, 4.5f, 10.5f, 12.5f}, Resize.bilinear(src, 4, 4, 2, 2), 1e-6f);
+        assertArrayEquals(new float[] {2.5f, 4.5f, 10.5f, 12.5f}, Resampling.bilinear(src, 4, 4, 2, 2), 1e-6f);
     }
 
     @Test
     void nonIntegerRatio() {
         // 3 -> 2: scale 1.5, dst 0 -> 0.25, dst 1 -> 1.75: [2.5, 17.5] from [0, 10, 20]
-        assertArrayEquals(new float[] {2.5f, 17.5f}, Resize.bilinear(new float[] {0, 10, 20}, 3, 1, 2, 1), 1e-6f);
+        assertArrayEquals(new float[] {2.5f, 17.5f}, Resampling.bilinear(new float[] {0, 10, 20}, 3, 1, 2, 1), 1e-6f);
     }
 
     @Test
     void sameSizeIsIdentity() {
         float[] a = {1, 2, 3, 4};
-        assertSame(a, Resize.bilinear(a, 2, 2, 2, 2));
+        assertSame(a, Resampling.bilinear(a, 2, 2, 2, 2));
     }
 }
