@@ -24,15 +24,39 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
+    /** Code that writes a whole file at a given (temporary) path. */
+    @FunctionalInterface
+    public interface PathWriter {
+        /** Writes the content to {@code tmp}. */
+        void write(Path tmp) throws IOException;
+    }
+
     /** Writes {@code file} atomically through {@code writer}. */
     public static void write(Path file, Writer writer) throws IOException {
+        writeVia(file, "", tmp -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                writer.write(out);
+            }
+        });
+    }
+
+    /**
+     * Writes {@code file} atomically with a writer that needs a path (e.g. ImageJ's savers): it writes
+     * a temporary file ending in {@code tmpSuffix} beside the target, which then replaces the target.
+     * An empty result counts as a failed write.
+     */
+    public static void writeVia(Path file, String tmpSuffix, PathWriter writer) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
+        if (Files.isDirectory(abs)) {
+            throw new IOException("Output path " + file + " is a directory");
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part" + tmpSuffix);
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                writer.write(out);
+            writer.write(tmp);
+            if (Files.size(tmp) == 0) {
+                throw new IOException("nothing was written to " + file);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

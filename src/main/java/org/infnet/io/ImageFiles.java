@@ -4,11 +4,9 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Reading and writing image files through ImageJ 1.x, headless-safe (PNG, JPEG, TIFF and
@@ -20,7 +18,7 @@ import java.nio.file.StandardCopyOption;
  * the problem.
  *
  * <p>Writing is atomic: data go to a hidden temporary file in the target's folder, which is then
- * renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE} (falling back to a plain
+ * renamed over the target with an atomic move ({@link AtomicFiles}) (falling back to a plain
  * replacing move only if the file system cannot move atomically). Readers therefore never see a
  * half-written file, and no temporary file remains after success or failure. Every write method
  * accepts "protected" paths (typically the input the data came from) and refuses, with an
@@ -159,31 +157,15 @@ public final class ImageFiles {
 
     private static void atomicWrite(Path target, String ext, Saver saver, Path... protectedPaths) throws IOException {
         checkNotProtected(target, protectedPaths);
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
+        Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException("Output folder of " + target + " does not exist");
         }
-        if (Files.isDirectory(abs)) {
-            throw new IOException("Output path " + target + " is a directory");
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp" + ext);
-        boolean done = false;
-        try {
-            if (!saver.save(tmp.toString()) || Files.size(tmp) == 0) {
+        AtomicFiles.writeVia(target, ext, tmp -> {
+            if (!saver.save(tmp.toString())) {
                 throw new IOException("ImageJ failed to write " + target);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        });
     }
 
     private static String baseName(Path p) {
