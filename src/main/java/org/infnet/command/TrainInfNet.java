@@ -1,0 +1,120 @@
+package org.infnet.command;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.infnet.nn.InfNetConfig;
+import org.infnet.train.Augmentation;
+import org.infnet.train.EpochLog;
+import org.infnet.train.TrainConfig;
+import org.infnet.train.TrainingJob;
+import org.infnet.train.TrainingListener;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins > Inf-Net > Train Inf-Net: supervised training from folders in the Inf-Net layout
+ * ({@code Imgs/}, {@code GT/}, optional {@code Edge/}). Logs one row per epoch, shows progress, and
+ * stops with a checkpoint when cancelled; running it again on the same output folder resumes.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Inf-Net>Train Inf-Net", headless = true)
+public class TrainInfNet implements Command {
+
+    @Parameter(label = "Labelled slices (Inf-Net layout)", style = "directory")
+    private File data;
+
+    @Parameter(label = "More training slices (optional)", style = "directory", required = false)
+    private File extra;
+
+    @Parameter(label = "Validation folder (optional)", style = "directory", required = false)
+    private File validation;
+
+    @Parameter(label = "Hold out for validation (if no folder)", min = "0")
+    private int valCount = 10;
+
+    @Parameter(label = "Backbone", choices = {"infnet-compact", "infnet-res2net50"})
+    private String arch = "infnet-compact";
+
+    @Parameter(label = "Epochs", min = "1")
+    private int epochs = 100;
+
+    @Parameter(label = "Batch size", min = "1")
+    private int batch = 8;
+
+    @Parameter(label = "Learning rate")
+    private double lr = 1e-4;
+
+    @Parameter(label = "Decay every (epochs)", min = "0")
+    private int decayEvery = 50;
+
+    @Parameter(label = "Scales")
+    private String scales = "0.75,1,1.25";
+
+    @Parameter(label = "Augmentation", choices = {"none", "mild"})
+    private String augment = "none";
+
+    @Parameter(label = "Output folder", style = "directory")
+    private File output;
+
+    @Parameter(label = "Start from model folder (optional)", style = "directory", required = false)
+    private File init;
+
+    @Parameter(label = "Device", choices = {"cpu", "gpu"})
+    private String device = "cpu";
+
+    @Parameter(label = "Seed")
+    private int seed = 42;
+
+    @Parameter(required = false)
+    private StatusService status;
+
+    @Parameter
+    private LogService log;
+
+    @Override
+    public void run() {
+        TrainConfig p = TrainConfig.paper();
+        TrainConfig cfg = new TrainConfig(epochs, batch, (float) lr, decayEvery, p.decayRate(), p.clip(),
+                Arrays.stream(scales.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray(),
+                p.trainSize(), seed, augment.equals("mild") ? Augmentation.MILD : Augmentation.NONE, 15);
+        List<java.nio.file.Path> roots = new ArrayList<>();
+        roots.add(data.toPath());
+        if (extra != null) {
+            roots.add(extra.toPath());
+        }
+        TrainingJob job = new TrainingJob(roots, validation == null ? null : validation.toPath(), valCount, 1,
+                InfNetConfig.preset(arch), cfg, output.toPath(), init == null ? null : init.toPath(), device, arch);
+        try {
+            job.run(new TrainingListener() {
+                @Override
+                public void onStep(int epoch, int step, int steps, double loss) {
+                    if (status != null) {
+                        status.showStatus(epoch * steps + step, epochs * steps,
+                                String.format("Inf-Net training: epoch %d, step %d/%d, loss %.4f", epoch + 1, step, steps, loss));
+                    }
+                }
+
+                @Override
+                public void onEpoch(EpochLog row) {
+                    log.info("Inf-Net " + EpochLog.HEADER + "\n" + row.csv());
+                }
+
+                @Override
+                public void onMessage(String message) {
+                    log.info("Inf-Net: " + message);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return Thread.currentThread().isInterrupted();
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Inf-Net training failed: " + e.getMessage(), e);
+        }
+    }
+}
