@@ -3,7 +3,7 @@ package org.infnet.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ij.IJ;
+import ij.io.FileSaver;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
@@ -33,21 +33,22 @@ class EvaluateCommandTest {
                 p.setf(x, y, 1f);
             }
         }
-        IJ.saveAs(new ImagePlus("a", g), "png", gt.resolve("a.png").toString());
-        IJ.saveAsTiff(new ImagePlus("a_prob", p), pred.resolve("a_prob.tif").toString());
+        new FileSaver(new ImagePlus("a", g)).saveAsPng(gt.resolve("a.png").toString());
+        new FileSaver(new ImagePlus("a_prob", p)).saveAsTiff(pred.resolve("a_prob.tif").toString());
         try (Context ctx = new Context(CommandService.class)) {
             CommandModule m = ctx.service(CommandService.class)
                     .run(EvaluateSegmentation.class, true, Map.of("predictions", pred.toFile(), "groundTruth", gt.toFile()))
                     .get();
             String summary = (String) m.getOutput("summary");
-            // a binary perfect map: Dice 1 at every threshold >= its single positive level, i.e. all 256
-            assertTrue(summary.startsWith("meanDic:1.000;"), summary);
+            // a perfect binary map: Dice 1 at the 255 thresholds t > 0; at t = 0 every pixel is positive,
+            // Dice = 2*24/(24+200) = 0.2142857; mean over 256 thresholds = (255 + 0.2142857)/256 = 0.9969308
+            assertTrue(summary.startsWith("meanDic:0.997;"), summary);
             EvaluateSegmentation cmd = (EvaluateSegmentation) m.getDelegateObject();
             assertEquals(2, cmd.table().size());
             assertEquals("a", cmd.table().getLabel(0));
-            assertEquals(1.0, cmd.table().getValue("meanDic", 0), 1e-9);
+            assertEquals(0.9969308, cmd.table().getValue("meanDic", 0), 1e-6);
             assertEquals(0.0, cmd.table().getValue("MAE", 0), 1e-9);
-            assertEquals(3, cmd.plot().getNumPlotObjects() >= 3 ? 3 : cmd.plot().getNumPlotObjects());
+            assertTrue(cmd.plot().getNumPlotObjects() >= 3, "Dice, sensitivity and specificity curves");
         }
     }
 }

@@ -3,7 +3,7 @@ package org.infnet.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ij.IJ;
+import ij.io.FileSaver;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
 import java.nio.file.Files;
@@ -31,8 +31,8 @@ class TrainCommandTest {
                 gt.set(x, y, in ? 255 : 0);
             }
         }
-        IJ.saveAs(new ImagePlus(name, img), "png", root.resolve("Imgs").resolve(name + ".png").toString());
-        IJ.saveAs(new ImagePlus(name, gt), "png", root.resolve("GT").resolve(name + ".png").toString());
+        new FileSaver(new ImagePlus(name, img)).saveAsPng(root.resolve("Imgs").resolve(name + ".png").toString());
+        new FileSaver(new ImagePlus(name, gt)).saveAsPng(root.resolve("GT").resolve(name + ".png").toString());
     }
 
     @Test
