@@ -50,12 +50,12 @@ public final class Resize {
         NDArray y = x;
         if (ow != w || !isIdentity(rw, w)) {
             // (.., H, W) x (W, OW): rwT[j][o] = rw[o][j]
-            try (NDArray rwT = m.create(transpose(rw, ow, w), new Shape(w, ow)).toDevice(x.getDevice(), false)) {
+            try (NDArray rwT = constant(m, transpose(rw, ow, w), new Shape(w, ow), x)) {
                 y = y.matMul(rwT);
             }
         }
         if (oh != h || !isIdentity(rh, h)) {
-            try (NDArray rhA = m.create(rh, new Shape(oh, h)).toDevice(x.getDevice(), false)) {
+            try (NDArray rhA = constant(m, rh, new Shape(oh, h), x)) {
                 NDArray z = rhA.matMul(y);
                 if (y != x) {
                     y.close();
@@ -64,6 +64,21 @@ public final class Resize {
             }
         }
         return y;
+    }
+
+    /**
+     * An interpolation matrix in memory the engine owns, on the device of {@code like}. On the CPU,
+     * {@code NDManager.create} wraps the Java buffer without copying ({@code torch::from_blob}), and
+     * the matrix product saves its operands for the backward pass: closing such a wrapper would let
+     * the garbage collector free memory the autograd graph still reads (corrupt, often NaN, gradients).
+     * The clone is owned by the engine, so closing the Java handle after the product is safe.
+     */
+    private static NDArray constant(NDManager m, float[] values, Shape shape, NDArray like) {
+        try (NDArray wrapped = m.create(values, shape)) {
+            return wrapped.getDevice().equals(like.getDevice())
+                    ? wrapped.duplicate()
+                    : wrapped.toDevice(like.getDevice(), true);
+        }
     }
 
     private static boolean isIdentity(float[] r, int n) {
