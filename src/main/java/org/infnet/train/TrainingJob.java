@@ -36,8 +36,31 @@ import org.infnet.train.data.Sample;
 public record TrainingJob(List<Path> dataRoots, Path validationRoot, int validationCount, int firstRootRepeat,
         InfNetConfig network, TrainConfig train, Path output, Path initFrom, String device, String name) {
 
+    /**
+     * The samples of a job.
+     *
+     * @param training training samples at the training size, the first root's repeated
+     * @param validation validation samples at their native sizes
+     */
+    record Data(List<Sample> training, List<Sample> validation) {}
+
     /** Runs the job to the end (or cancellation) and returns the history. */
     public List<EpochLog> run(TrainingListener listener) throws IOException {
+        Data data = load(listener);
+        List<Sample> training = data.training();
+        List<Sample> validation = data.validation();
+        Engine.getInstance().setRandomSeed((int) train.seed());
+        Device dev = "gpu".equalsIgnoreCase(device) ? Device.gpu() : Device.cpu();
+        try (InfNetModel model = initFrom != null
+                ? InfNetModel.load(initFrom, dev)
+                : InfNetModel.create(ModelDescriptor.create(name, network).with(
+                        Map.of("trainingData", dataRoots.toString()), Map.of()), dev)) {
+            return new InfNetTrainer(model, train, training, validation, output, listener).run();
+        }
+    }
+
+    /** Reads the data roots and holds out the validation slices (see the record's parameters). */
+    Data load(TrainingListener listener) throws IOException {
         List<Sample> validation = new ArrayList<>();
         List<Sample> training = new ArrayList<>();
         for (int r = 0; r < dataRoots.size(); r++) {
@@ -69,14 +92,7 @@ public record TrainingJob(List<Path> dataRoots, Path validationRoot, int validat
             InfNetDataset vds = InfNetDataset.open(validationRoot);
             validation.addAll(vds.load(vds.names()));
         }
-        Engine.getInstance().setRandomSeed((int) train.seed());
-        Device dev = "gpu".equalsIgnoreCase(device) ? Device.gpu() : Device.cpu();
-        try (InfNetModel model = initFrom != null
-                ? InfNetModel.load(initFrom, dev)
-                : InfNetModel.create(ModelDescriptor.create(name, network).with(
-                        Map.of("trainingData", dataRoots.toString()), Map.of()), dev)) {
-            return new InfNetTrainer(model, train, training, validation, output, listener).run();
-        }
+        return new Data(training, validation);
     }
 
     /** Orders names with embedded numbers numerically ("2" before "10"). */
