@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ij.IJ;
+import ij.io.FileSaver;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
 import java.io.IOException;
@@ -45,8 +45,8 @@ class TrainingJobTest {
             gt.setRoi(5, 5, 10, 8);
             gt.fill();
             gt.resetRoi();
-            IJ.saveAs(new ImagePlus(n, img), "png", root.resolve("Imgs").resolve(n + ".png").toString());
-            IJ.saveAs(new ImagePlus(n, gt), "png", root.resolve("GT").resolve(n + ".png").toString());
+            new FileSaver(new ImagePlus(n, img)).saveAsPng(root.resolve("Imgs").resolve(n + ".png").toString());
+            new FileSaver(new ImagePlus(n, gt)).saveAsPng(root.resolve("GT").resolve(n + ".png").toString());
             v += 10;
         }
         return root;
