@@ -29,6 +29,8 @@ public final class Main {
                 case "train" -> TrainCli.run(rest, out);
                 case "evaluate" -> EvaluateCli.run(rest, out);
                 case "bench" -> BenchCli.run(rest, out);
+                case "macro" -> MacroCli.run(rest, out);
+                case "gui" -> GuiCli.run(rest, out);
                 default -> {
                     err.println("error: unknown command '" + argv[0] + "'\n" + usage());
                     yield 2;
@@ -53,6 +55,8 @@ public final class Main {
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
                 "            [--validation DIR | --val-count N] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
                 "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",
-                "            [--repeat-first N] [--init MODEL_DIR] [--device cpu|gpu] [--checkpoint-minutes M]");
+                "            [--repeat-first N] [--init MODEL_DIR] [--device cpu|gpu] [--checkpoint-minutes M]",
+                "  macro     FILE.ijm [ARGUMENT]   run an ImageJ macro headless; Inf-Net commands by menu label",
+                "  gui       open ImageJ 1.x with a Plugins>Inf-Net menu (needs a display)");
     }
 }

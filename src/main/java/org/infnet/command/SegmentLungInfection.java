@@ -1,5 +1,8 @@
 package org.infnet.command;
 
+import ij.ImagePlus;
+import ij.gui.Roi;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
@@ -34,6 +37,17 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     @Parameter(label = "Window width (HU)", min = "1")
     private double width = HuWindow.LUNG.width();
 
+    @Parameter(label = "Overlay infection on the image", required = false,
+            description = "translucent red fill + outline on the open CT image")
+    private boolean overlay = true;
+
+    @Parameter(label = "Add ROIs to the ROI Manager", required = false,
+            description = "one ROI per slice with infection, named by slice")
+    private boolean rois;
+
+    @Parameter(label = "Open image (for overlay and ROIs)", required = false)
+    private ImagePlus imp;
+
     @Parameter(label = "Probability", type = ItemIO.OUTPUT)
     private Img<FloatType> probability;
 
@@ -57,6 +71,19 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
                     .segment(image, new CommandProgress(status));
             probability = r.probability();
             mask = r.mask();
+            if (imp != null && (overlay || rois)) {
+                List<Roi> found = InfectionDisplay.rois(mask, "");
+                if (overlay) {
+                    InfectionDisplay.overlay(imp, found, InfectionDisplay.RED);
+                }
+                if (rois && !InfectionDisplay.toRoiManager(imp, found)) {
+                    log.warn("Inf-Net: no display, so no ROI Manager; the " + found.size()
+                            + " infection ROIs are in the image overlay");
+                    if (!overlay) {
+                        InfectionDisplay.overlay(imp, found, InfectionDisplay.RED);
+                    }
+                }
+            }
         } catch (CancellationException e) {
             log.info("Inf-Net: segmentation cancelled");
         } catch (Exception e) {

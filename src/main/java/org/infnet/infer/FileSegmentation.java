@@ -95,7 +95,7 @@ public final class FileSegmentation {
         }
         Calibration3D cal = Calibration3D.from(imp);
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Img<? extends RealType<?>> img = ImageConversions.toRealImg(imp);
+        Img<? extends RealType<?>> img = ImageConversions.toSegmentationInput(imp);
         InfectionSegmenter.Result r = segmentRaw(img, progress);
         Files.createDirectories(outDir);
         String base = baseName(input);

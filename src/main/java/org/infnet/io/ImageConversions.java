@@ -118,6 +118,28 @@ public final class ImageConversions {
     }
 
     /**
+     * The image a segmentation should see, following the project's input rule (8-bit = already windowed,
+     * anything else = Hounsfield units): 8-bit stays {@link UnsignedByteType}; RGB becomes 8-bit luminance
+     * ({@link UnsignedByteType}, a screenshot of a windowed CT); 16-bit with a value calibration (DICOM
+     * rescale slope/intercept) becomes its calibrated values, i.e. HU, as {@link FloatType}; uncalibrated
+     * 16-bit and 32-bit keep their stored values.
+     */
+    public static Img<? extends RealType<?>> toSegmentationInput(ImagePlus imp) {
+        if (imp.getBitDepth() == 24) {
+            float[] luma = toFloatArray(imp);
+            byte[] b = new byte[luma.length];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) Math.round(Math.max(0, Math.min(255, luma[i])));
+            }
+            return ArrayImgs.unsignedBytes(b, dimensions(imp));
+        }
+        if (imp.getBitDepth() == 16 && imp.getCalibration().calibrated()) {
+            return toFloatImg(imp);
+        }
+        return toRealImg(imp);
+    }
+
+    /**
      * Converts to an ImgLib2 image of the <em>native</em> pixel type: 8-bit ->
      * {@link UnsignedByteType}, 16-bit -> {@link UnsignedShortType}, 32-bit -> {@link FloatType},
      * RGB -> {@link FloatType} luminance (0..255). Raw stored values are copied; the value

@@ -1,0 +1,50 @@
+package org.infnet.cli;
+
+import ij.IJ;
+import ij.macro.Interpreter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.infnet.ij1.CommandBridge;
+import org.infnet.ij1.RunSciJavaCommand;
+import org.scijava.Context;
+
+/**
+ * {@code macro FILE.ijm [ARG]}: runs an ImageJ macro headless, in batch mode, with every Inf-Net
+ * command reachable by its menu label ({@code run("Segment Lung Infection", "...")}) as in Fiji. The
+ * macro's {@code print} output goes to stdout; a failed command or an aborted macro exits with status 1.
+ */
+final class MacroCli {
+
+    private MacroCli() {}
+
+    static int run(String[] argv, PrintStream out) throws Exception {
+        if (argv.length < 1 || argv.length > 2) {
+            throw new Args.UsageException("usage: macro FILE.ijm [ARGUMENT]");
+        }
+        Path file = Path.of(argv[0]);
+        if (!Files.isRegularFile(file)) {
+            throw new Args.UsageException("no macro file " + file);
+        }
+        String macro = Files.readString(file, StandardCharsets.UTF_8);
+        try (Context ctx = new Context()) {
+            CommandBridge.install(ctx);
+            RunSciJavaCommand.clearLastError();
+            Interpreter.batchMode = true;
+            String ret = new Interpreter().run(macro, argv.length > 1 ? argv[1] : "");
+            String err = RunSciJavaCommand.lastError();
+            if (err != null) {
+                throw new IllegalStateException(err);
+            }
+            if ("[aborted]".equals(ret)) {
+                throw new IllegalStateException("macro " + file.getFileName() + " aborted");
+            }
+            if (ret != null && !ret.isEmpty()) {
+                out.println(ret);
+            }
+            IJ.log("");
+            return 0;
+        }
+    }
+}

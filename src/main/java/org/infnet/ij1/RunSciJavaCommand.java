@@ -1,0 +1,208 @@
+package org.infnet.ij1;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.macro.Interpreter;
+import ij.plugin.PlugIn;
+import ij.plugin.frame.Recorder;
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import org.infnet.io.Calibration3D;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
+import org.scijava.service.Service;
+
+/**
+ * ImageJ 1.x plugin that runs one SciJava command, named by the plugin argument (its class name), the way
+ * Fiji's ImageJ2 layer runs it from a macro or a menu:
+ * <ul>
+ *   <li>image inputs ({@link RandomAccessibleInterval}) receive the current image (or the one named by
+ *       {@code image=[title]}) as ImgLib2, in HU if the ImagePlus is value-calibrated (DICOM);</li>
+ *   <li>other inputs are read from the macro options under their parameter name in lower case
+ *       ({@code threshold=0.5 model=infnet-compact}; a boolean is true when its key is present, as in
+ *       ImageJ 1.x); without macro options a dialog asks for them (and the Macro Recorder records them);</li>
+ *   <li>image outputs become ImagePlus windows (batch-mode images in macros) with the input's calibration,
+ *       text outputs go to the Log window.</li>
+ * </ul>
+ * Failures show one message (Log / stderr when no GUI) and abort the running macro.
+ */
+public class RunSciJavaCommand implements PlugIn {
+
+    private static volatile String lastError;
+
+    /** The last failure message since {@link #clearLastError()}, or null. */
+    public static String lastError() {
+        return lastError;
+    }
+
+    /** Forgets the last failure. */
+    public static void clearLastError() {
+        lastError = null;
+    }
+
+    @Override
+    public void run(String className) {
+        try {
+            execute(className);
+        } catch (Cancelled e) {
+            IJ.showStatus("cancelled");
+        } catch (Exception e) {
+            fail(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private void execute(String className) throws Exception {
+        Context ctx = CommandBridge.context();
+        CommandInfo info = ctx.service(CommandService.class).getCommand(className);
+        if (info == null) {
+            throw new IllegalArgumentException("no SciJava command " + className);
+        }
+        String label = CommandBridge.label(info);
+        ModuleService modules = ctx.service(ModuleService.class);
+        Module module = modules.createModule(info);
+        String options = Macro.getOptions();
+
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        ImagePlus source = null;
+        List<ModuleItem<?>> asked = new java.util.ArrayList<>();
+        for (ModuleItem<?> item : info.inputs()) {
+            Class<?> type = item.getType();
+            if (Service.class.isAssignableFrom(type) || Context.class.isAssignableFrom(type)) {
+                continue;
+            }
+            if (RandomAccessibleInterval.class.isAssignableFrom(type)) {
+                source = source == null ? image(options, label) : source;
+                inputs.put(item.getName(), ImageBridge.toImg(source));
+            } else if (ImagePlus.class.isAssignableFrom(type)) {
+                source = source == null ? image(options, label) : source;
+                inputs.put(item.getName(), source);
+            } else {
+                asked.add(item);
+            }
+        }
+        Map<String, String> text = options != null
+                ? MacroOptions.read(options, asked, module)
+                : CommandDialog.ask(label, asked, module);
+        if (text == null) {
+            throw new Cancelled();
+        }
+        for (ModuleItem<?> item : asked) {
+            String v = text.get(key(item));
+            if (v != null) {
+                inputs.put(item.getName(), convert(v, item.getType(), item.getName()));
+            }
+            if (Recorder.record && v != null) {
+                if (isBoolean(item.getType())) {
+                    if (Boolean.parseBoolean(v)) {
+                        Recorder.recordOption(key(item));
+                    }
+                } else {
+                    Recorder.recordOption(key(item), v);
+                }
+            }
+        }
+        Module done;
+        try {
+            // preprocessors inject services and check inputs; outputs are shown here, not by SciJava displays
+            done = modules.run(module, ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class),
+                    java.util.List.<PostprocessorPlugin>of(), inputs).get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException(c.getMessage() == null ? c.toString() : c.getMessage(), c);
+        }
+        Calibration3D cal = source == null ? Calibration3D.UNCALIBRATED : Calibration3D.from(source);
+        String base = source == null ? label : stripExtension(source.getTitle());
+        for (ModuleItem<?> out : info.outputs()) {
+            Object value = done.getOutput(out.getName());
+            if (value instanceof RandomAccessibleInterval<?> img) {
+                @SuppressWarnings("unchecked")
+                RandomAccessibleInterval<? extends RealType<?>> real = (RandomAccessibleInterval<? extends RealType<?>>) img;
+                ImagePlus imp = ImageBridge.toImagePlus(real, base + "_" + out.getName(), cal);
+                imp.show();
+            } else if (value instanceof String s && !s.isBlank()) {
+                IJ.log(s);
+            }
+        }
+    }
+
+    /** The macro key of an input: its parameter name in lower case. */
+    static String key(ModuleItem<?> item) {
+        return item.getName().toLowerCase(Locale.ROOT);
+    }
+
+    static boolean isBoolean(Class<?> t) {
+        return t == boolean.class || t == Boolean.class;
+    }
+
+    private static ImagePlus image(String options, String label) {
+        String title = options == null ? null : Macro.getValue(options, "image", null);
+        ImagePlus imp = title == null ? WindowManager.getCurrentImage() : WindowManager.getImage(title);
+        if (imp == null) {
+            throw new IllegalArgumentException(label + " needs an open image"
+                    + (title == null ? "" : " (none is titled '" + title + "')"));
+        }
+        return imp;
+    }
+
+    static Object convert(String v, Class<?> t, String name) {
+        try {
+            if (t == String.class) {
+                return v;
+            } else if (t == File.class) {
+                return v.isBlank() ? null : new File(v);
+            } else if (t == double.class || t == Double.class) {
+                return Double.parseDouble(v);
+            } else if (t == float.class || t == Float.class) {
+                return Float.parseFloat(v);
+            } else if (t == int.class || t == Integer.class) {
+                return (int) Math.round(Double.parseDouble(v));
+            } else if (t == long.class || t == Long.class) {
+                return Math.round(Double.parseDouble(v));
+            } else if (isBoolean(t)) {
+                return Boolean.parseBoolean(v);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + name + "' must be a number, not '" + v + "'");
+        }
+        throw new IllegalArgumentException("parameter '" + name + "' has a type (" + t.getSimpleName()
+                + ") that cannot be given in a macro");
+    }
+
+    private static String stripExtension(String title) {
+        int dot = title.lastIndexOf('.');
+        return dot > 0 ? title.substring(0, dot) : title;
+    }
+
+    private static void fail(String message) {
+        lastError = message;
+        if (IJ.getInstance() != null && !java.awt.GraphicsEnvironment.isHeadless()) {
+            IJ.error("Inf-Net", message);
+        } else {
+            System.err.println("error: " + message);
+        }
+        if (Interpreter.getInstance() != null) {
+            Interpreter.abort();
+        }
+    }
+
+    private static final class Cancelled extends Exception {
+        Cancelled() {
+            super("cancelled", null, false, false);
+        }
+    }
+}
