@@ -35,7 +35,7 @@ final class MacroCli {
             String ret = new Interpreter().run(macro, argv.length > 1 ? argv[1] : "");
             String err = RunSciJavaCommand.lastError();
             if (err != null) {
-                throw new IllegalStateException(err);
+                return 1; // already reported on stderr by the command bridge
             }
             if ("[aborted]".equals(ret)) {
                 throw new IllegalStateException("macro " + file.getFileName() + " aborted");

@@ -20,6 +20,7 @@ import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
+import org.scijava.module.ModuleException;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.module.process.PostprocessorPlugin;
@@ -122,7 +123,11 @@ public class RunSciJavaCommand implements PlugIn {
             done = modules.run(module, ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class),
                     java.util.List.<PostprocessorPlugin>of(), inputs).get();
         } catch (ExecutionException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
+            Throwable c = e;
+            while (c.getCause() != null && (c instanceof ExecutionException || c instanceof ModuleException
+                    || c.getClass() == RuntimeException.class && String.valueOf(c.getMessage()).startsWith("Module threw"))) {
+                c = c.getCause();
+            }
             throw new IllegalStateException(c.getMessage() == null ? c.toString() : c.getMessage(), c);
         }
         Calibration3D cal = source == null ? Calibration3D.UNCALIBRATED : Calibration3D.from(source);
