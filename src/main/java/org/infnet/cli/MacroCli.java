@@ -1,6 +1,5 @@
 package org.infnet.cli;
 
-import ij.IJ;
 import ij.macro.Interpreter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +30,17 @@ final class MacroCli {
         try (Context ctx = new Context()) {
             CommandBridge.install(ctx);
             RunSciJavaCommand.clearLastError();
+            RunSciJavaCommand.reportOnStderr(false);
             Interpreter.batchMode = true;
-            String ret = new Interpreter().run(macro, argv.length > 1 ? argv[1] : "");
+            Interpreter interp = new Interpreter();
+            interp.setIgnoreErrors(true); // no error dialogs headless; reported below
+            String ret = interp.run(macro, argv.length > 1 ? argv[1] : "");
             String err = RunSciJavaCommand.lastError();
             if (err != null) {
-                return 1; // already reported on stderr by the command bridge
+                throw new IllegalStateException(err);
+            }
+            if (interp.wasError()) {
+                throw new IllegalStateException(file.getFileName() + ": " + interp.getErrorMessage());
             }
             if ("[aborted]".equals(ret)) {
                 throw new IllegalStateException("macro " + file.getFileName() + " aborted");
@@ -43,8 +48,9 @@ final class MacroCli {
             if (ret != null && !ret.isEmpty()) {
                 out.println(ret);
             }
-            IJ.log("");
             return 0;
+        } finally {
+            RunSciJavaCommand.reportOnStderr(true);
         }
     }
 }

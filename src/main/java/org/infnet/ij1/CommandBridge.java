@@ -145,7 +145,8 @@ public final class CommandBridge {
             for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1).split("\\R")) {
                 java.util.regex.Matcher m = p.matcher(line.strip());
                 if (m.matches()) {
-                    String label = m.group(1).replaceAll("\\[[^\\]]*\\]$", "").strip();
+                    // labels are used verbatim (ImageJ 1.x tells "Properties..." from "Properties... " apart)
+                    String label = m.group(1).replaceAll("\\[[^\\]]*\\]$", "");
                     out.putIfAbsent(label, m.group(2).strip());
                 }
             }

@@ -45,6 +45,15 @@ import org.scijava.service.Service;
 public class RunSciJavaCommand implements PlugIn {
 
     private static volatile String lastError;
+    private static volatile boolean reportOnStderr = true;
+
+    /**
+     * Whether failures without a GUI are printed on stderr (default) or only kept for {@link #lastError()}
+     * (for callers that report them themselves).
+     */
+    public static void reportOnStderr(boolean on) {
+        reportOnStderr = on;
+    }
 
     /** The last failure message since {@link #clearLastError()}, or null. */
     public static String lastError() {
@@ -197,7 +206,7 @@ public class RunSciJavaCommand implements PlugIn {
         lastError = message;
         if (IJ.getInstance() != null && !java.awt.GraphicsEnvironment.isHeadless()) {
             IJ.error("Inf-Net", message);
-        } else {
+        } else if (reportOnStderr) {
             System.err.println("error: " + message);
         }
         if (Interpreter.getInstance() != null) {
