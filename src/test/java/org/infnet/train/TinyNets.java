@@ -51,8 +51,13 @@ final class TinyNets {
 
     /** Plain training recipe at side 64, one scale, no decay, no augmentation. */
     static TrainConfig config(int epochs, int batch, float lr, long seed) {
-        return new TrainConfig(epochs, batch, lr, 0, 1f, 0.5f, new double[] {1.0}, SIDE, seed, Augmentation.NONE,
-                1e9);
+        return config(epochs, batch, lr, 0, seed);
+    }
+
+    /** As {@link #config(int, int, float, long)} with the learning rate divided by 10 every {@code decayEvery} epochs. */
+    static TrainConfig config(int epochs, int batch, float lr, int decayEvery, long seed) {
+        return new TrainConfig(epochs, batch, lr, decayEvery, decayEvery > 0 ? 0.1f : 1f, 0.5f, new double[] {1.0}, SIDE,
+                seed, Augmentation.NONE, 1e9);
     }
 
     /**

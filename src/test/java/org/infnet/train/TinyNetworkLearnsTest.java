@@ -39,7 +39,8 @@ class TinyNetworkLearnsTest {
         Engine.getInstance().setRandomSeed(5);
         try (InfNetModel model = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             long t0 = System.nanoTime();
-            List<EpochLog> h = new InfNetTrainer(model, TinyNets.config(epochs, Integer.getInteger("tiny.batch", 4), lr, 3), train, List.of(), out,
+            List<EpochLog> h = new InfNetTrainer(model, TinyNets.config(epochs, Integer.getInteger("tiny.batch", 4), lr,
+                    Integer.getInteger("tiny.decay", 30), 3), train, List.of(), out,
                     TrainingListener.NONE).run();
             System.out.printf("tiny: %d epochs in %.1f s%n", epochs, (System.nanoTime() - t0) / 1e9);
             assertEquals(epochs, h.size());
