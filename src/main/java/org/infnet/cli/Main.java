@@ -57,6 +57,6 @@ public final class Main {
                 "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",
                 "            [--repeat-first N] [--init MODEL_DIR] [--device cpu|gpu] [--checkpoint-minutes M]",
                 "  macro     FILE.ijm [ARGUMENT]   run an ImageJ macro headless; Inf-Net commands by menu label",
-                "  gui       open ImageJ 1.x with a Plugins>Inf-Net menu (needs a display)");
+                "  gui       [STARTUP.ijm [ARGUMENT]]   open ImageJ 1.x with a Plugins>Inf-Net menu (needs a display)");
     }
 }
