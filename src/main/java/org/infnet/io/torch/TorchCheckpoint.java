@@ -413,8 +413,9 @@ public final class TorchCheckpoint {
         long[] idx = new long[rank];
         long pos = raw.offset();
         String dtype = s.type().dtype();
+        int code = DTYPES.indexOf(dtype);
         for (int i = 0; i < v.length; i++) {
-            v[i] = element(b, dtype, (int) ((s.base() + pos) * es));
+            v[i] = element(b, code, (int) ((s.base() + pos) * es));
             for (int d = rank - 1; d >= 0; d--) {
                 idx[d]++;
                 pos += stride[d];
@@ -428,18 +429,21 @@ public final class TorchCheckpoint {
         return new TorchTensor(dtype, size.clone(), v);
     }
 
-    private static float element(ByteBuffer b, String dtype, int at) {
+    private static final List<String> DTYPES =
+            List.of("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool");
+
+    private static float element(ByteBuffer b, int dtype, int at) {
         return switch (dtype) {
-            case "float32" -> b.getFloat(at);
-            case "float64" -> (float) b.getDouble(at);
-            case "float16" -> TorchTensor.halfToFloat(b.getShort(at) & 0xffff);
-            case "bfloat16" -> TorchTensor.bfloat16ToFloat(b.getShort(at) & 0xffff);
-            case "int64" -> (float) b.getLong(at);
-            case "int32" -> (float) b.getInt(at);
-            case "int16" -> (float) b.getShort(at);
-            case "int8" -> (float) b.get(at);
-            case "uint8", "bool" -> (float) (b.get(at) & 0xff);
-            default -> throw new IllegalStateException(dtype);
+            case 0 -> b.getFloat(at);
+            case 1 -> (float) b.getDouble(at);
+            case 2 -> TorchTensor.halfToFloat(b.getShort(at) & 0xffff);
+            case 3 -> TorchTensor.bfloat16ToFloat(b.getShort(at) & 0xffff);
+            case 4 -> (float) b.getLong(at);
+            case 5 -> (float) b.getInt(at);
+            case 6 -> (float) b.getShort(at);
+            case 7 -> (float) b.get(at);
+            case 8, 9 -> (float) (b.get(at) & 0xff);
+            default -> throw new IllegalStateException("dtype " + dtype);
         };
     }
 }
