@@ -128,7 +128,8 @@ public final class PytorchImport {
         list(parts, "not floating point", notFloat);
         list(parts, "listed twice in the reference table", duplicated);
         if (!parts.isEmpty()) {
-            throw new IOException(source + ": not a " + architecture + " state dict: " + String.join("; ", parts));
+            throw new IOException(source + ": does not match the " + architecture + " state dict: "
+                    + String.join("; ", parts));
         }
         if (networkNames != null) {
             for (String n : networkNames) {

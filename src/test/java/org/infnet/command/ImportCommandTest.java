@@ -46,7 +46,11 @@ class ImportCommandTest {
             ExecutionException e = assertThrows(ExecutionException.class, () -> cs.run(ImportPytorchCheckpoint.class,
                     true, Map.of("checkpoint", small.toFile(), "arch", "infnet-res2net50", "output",
                             dir.resolve("x").toFile())).get());
-            assertTrue(String.valueOf(e.getCause()).contains("missing"), String.valueOf(e.getCause()));
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                chain.append(t.getMessage()).append('\n');
+            }
+            assertTrue(chain.toString().contains("946 missing"), chain.toString());
         }
     }
 }

@@ -113,7 +113,7 @@ class PytorchImportTest {
         IOException e = assertThrows(IOException.class,
                 () -> PytorchImport.map(sd, infnet, networkNames, "infnet-res2net50", "x.pth"));
         String msg = e.getMessage();
-        assertTrue(msg.startsWith("x.pth: not a infnet-res2net50 state dict"), msg);
+        assertTrue(msg.startsWith("x.pth: does not match the infnet-res2net50 state dict"), msg);
         assertTrue(msg.contains("1 missing: ra4_conv2.bn.weight (256)"), msg);
         assertTrue(msg.contains("1 unexpected: decoder.extra.weight (2)"), msg);
         assertTrue(msg.contains("1 wrong shape: edge_conv1.conv.weight is 64x256x1x2, expected 64x256x1x1"), msg);
