@@ -59,6 +59,8 @@ def main():
     save(collections.OrderedDict(('module.' + k, v) for k, v in small_state_dict().items()), 'dataparallel.pth')
     save({'epoch': 12, 'optimizer': None, 'state_dict': small_state_dict()}, 'nested.pth')
     save(small_state_dict(), 'legacy.pth', _use_new_zipfile_serialization=False)
+    save({'conv.weight': ramp(2), 'epoch': 3}, 'not_a_tensor.pth')       # a non-tensor entry in a state dict
+    save(torch.nn.Conv2d(1, 2, 1), 'whole_module.pth')                   # torch.save(model), not model.state_dict()
     data = open(f32, 'rb').read()
     with open(os.path.join(OUT, 'truncated.pth'), 'wb') as f:
         f.write(data[: len(data) // 2])

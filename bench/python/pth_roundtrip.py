@@ -9,6 +9,7 @@ preprocessed exactly as the Java InputEncoder path does: gray in [0,1] -> biline
 (align_corners=False, no antialias, = org.infnet.io.Resampling) -> replicate to 3 channels -> ImageNet
 mean/std. Writes to OUT (default /tmp/pth_roundtrip):
     infnet_random.pth    the checkpoint (~130 MB; not committed)
+    infnet_random_legacy.pth  with --legacy: the same weights, plain state dict, legacy (non-zip) format
     slice.f32            the decoded gray slice in [0,1] at its own size (little-endian float32, row-major)
     maps.f32             the five maps (map5, map4, map3, map2, edge), each 352x352
     info.json            slice size, source image, checkpoint SHA-256
@@ -58,6 +59,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default='/tmp/pth_roundtrip')
     ap.add_argument('--seed', type=int, default=2026)
+    ap.add_argument('--legacy', action='store_true',
+                    help='also write infnet_random_legacy.pth in the pre-1.6 (non-zip) format, same weights')
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(1)
@@ -68,6 +71,9 @@ def main():
     ckpt = os.path.join(a.out, 'infnet_random.pth')
     torch.save({'epoch': 100, 'state_dict': {'module.' + k: v for k, v in model.state_dict().items()}}, ckpt)
     sha = hashlib.sha256(open(ckpt, 'rb').read()).hexdigest()
+    if a.legacy:
+        torch.save(model.state_dict(), os.path.join(a.out, 'infnet_random_legacy.pth'),
+                   _use_new_zipfile_serialization=False)
 
     first = sorted(os.listdir(IMGS))[0]
     img = Image.open(os.path.join(IMGS, first)).convert('L')

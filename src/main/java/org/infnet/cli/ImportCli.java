@@ -23,9 +23,8 @@ final class ImportCli {
         }
         PytorchImport.Report r = PytorchImport.run(Path.of(a.positional().get(0)), arch, a.path("output"),
                 a.get("name", null), Device.cpu());
-        out.printf("read %s (%s format, state dict at %s%s)%n", a.positional().get(0), r.checkpoint().format(),
-                r.checkpoint().container(),
-                r.checkpoint().strippedPrefixes() > 0 ? ", 'module.' prefix removed" : "");
+        out.printf("read %s (%s format, state dict at %s%s)%n", a.positional().get(0), r.format(), r.container(),
+                r.strippedPrefixes() > 0 ? ", 'module.' prefix removed from " + r.strippedPrefixes() + " keys" : "");
         out.printf("tensors used: %d; dropped: %d (%s)%n", r.used(), r.dropped().size(),
                 PytorchImport.summariseDropped(r.dropped()));
         out.printf("sha256 %s%nwrote model '%s' to %s%n", r.sha256(), r.descriptor().name(), r.folder());

@@ -58,10 +58,12 @@ public final class PytorchImport {
      * @param sha256 SHA-256 of the checkpoint file
      * @param used number of tensors copied into the network
      * @param dropped keys present in the checkpoint that the network does not use
-     * @param checkpoint the checkpoint as read (format, container, stripped prefixes)
+     * @param format checkpoint format, {@code zip} or {@code legacy}
+     * @param container where the state dict was: {@code top level} or its key
+     * @param strippedPrefixes number of keys whose {@code module.} prefix was removed
      */
     public record Report(Path folder, ModelDescriptor descriptor, String sha256, int used, List<String> dropped,
-            TorchCheckpoint checkpoint) {}
+            String format, String container, int strippedPrefixes) {}
 
     /**
      * The outcome of matching a state dict against a reference table.
@@ -197,7 +199,8 @@ public final class PytorchImport {
             prov.put("tensors_dropped", m.dropped().size() + ": " + summariseDropped(m.dropped()));
             ModelDescriptor desc = d.with(prov, Map.of());
             model.save(output, desc);
-            return new Report(output, desc, sha, m.used().size(), m.dropped(), ckpt);
+            return new Report(output, desc, sha, m.used().size(), m.dropped(), ckpt.format(), ckpt.container(),
+                    ckpt.strippedPrefixes());
         }
     }
 

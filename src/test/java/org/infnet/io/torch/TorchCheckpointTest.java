@@ -141,6 +141,19 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void aNonTensorEntryIsNamed() throws Exception {
+        IOException e = assertThrows(IOException.class, () -> TorchCheckpoint.read(fixture("not_a_tensor.pth")));
+        assertTrue(e.getMessage().contains("key 'epoch': not a tensor"), e.getMessage());
+    }
+
+    @Test
+    void aPickledModuleIsNotAStateDict() throws Exception {
+        IOException e = assertThrows(IOException.class, () -> TorchCheckpoint.read(fixture("whole_module.pth")));
+        assertTrue(e.getMessage().contains("torch.nn.modules.conv.Conv2d") && e.getMessage().contains("state_dict()"),
+                e.getMessage());
+    }
+
+    @Test
     void otherFilesAreRejected() throws Exception {
         Path f = dir.resolve("notes.pth");
         Files.writeString(f, "hello", StandardCharsets.UTF_8);
