@@ -31,6 +31,7 @@ public final class Main {
                 case "bench" -> BenchCli.run(rest, out);
                 case "macro" -> MacroCli.run(rest, out);
                 case "gui" -> GuiCli.run(rest, out);
+                case "import-pytorch" -> ImportCli.run(rest, out);
                 default -> {
                     err.println("error: unknown command '" + argv[0] + "'\n" + usage());
                     yield 2;
@@ -52,6 +53,7 @@ public final class Main {
                 "            [--window-level -600] [--window-width 1500] [--batch 4] [--device cpu|gpu]",
                 "  evaluate  --pred DIR --gt DIR [--csv FILE] [--strict]",
                 "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
+                "  import-pytorch FILE.pth --arch infnet-res2net50|multiclass-unet --output DIR [--name NAME]",
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
                 "            [--validation DIR | --val-count N] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
                 "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",

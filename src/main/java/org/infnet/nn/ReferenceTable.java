@@ -1,6 +1,7 @@
 package org.infnet.nn;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +41,34 @@ public record ReferenceTable(List<Row> rows) {
         }
     }
 
+    /** The bundled tables, by name (file {@code NAME-state-dict.tsv} under {@code reference/}). */
+    public static final List<String> BUNDLED = List.of("infnet-res2net50", "multiclass-unet");
+
     /** Reads a table file. */
     public static ReferenceTable read(Path file) throws IOException {
+        return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /**
+     * A table bundled with the product ({@code infnet-res2net50} or {@code multiclass-unet}), a copy of
+     * the original implementation's state-dict listing.
+     */
+    public static ReferenceTable bundled(String name) throws IOException {
+        if (!BUNDLED.contains(name)) {
+            throw new IOException("no bundled reference table '" + name + "' (known: " + BUNDLED + ")");
+        }
+        String res = "reference/" + name + "-state-dict.tsv";
+        try (InputStream in = ReferenceTable.class.getResourceAsStream(res)) {
+            if (in == null) {
+                throw new IOException("bundled reference table " + res + " is missing from the class path");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList(), res);
+        }
+    }
+
+    private static ReferenceTable parse(List<String> lines, String file) throws IOException {
         List<Row> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : lines) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
