@@ -16,10 +16,15 @@ import org.infnet.io.ImageConversions;
  * <li>threshold: air-like pixels are those below {@link Config#thresholdHu()} (default -320 HU;
  * NaN counts as air);</li>
  * <li>air 8-connected to the slice border (outside the body) is removed;</li>
- * <li>of the remaining 8-connected components, those of at least {@link Config#minLungAreaMm2()}
- * are candidates; the largest is kept, and the second largest too if it has at least
- * {@link Config#secondLungMinFraction()} of the largest's area (so the trachea or bowel gas is not
- * taken as a lung);</li>
+ * <li>the remaining air is closed with a small disk ({@link Config#bridgeRadiusMm()}) so that
+ * fragments of one lung separated by vessels or thin lesions become one component;</li>
+ * <li>8-connected components whose median is below {@link Config#airwayHu()} (pure air: trachea,
+ * main bronchi, bowel gas; lung parenchyma is denser) are discarded;</li>
+ * <li>of the remaining components, those of at least {@link Config#minLungAreaMm2()} are
+ * candidates; the largest is kept, and the second largest too if it has at least
+ * {@link Config#secondLungMinFraction()} of the largest's area;</li>
+ * <li>other lung-like fragments within {@link Config#closingRadiusMm()} of a kept lung (cut off by
+ * a band of lesion) join the nearest lung;</li>
  * <li>each kept lung is closed with a Euclidean disk of {@link Config#closingRadiusMm()} (separately,
  * so the two lungs are never bridged) and its holes are filled, so that vessels and lesions
  * inside the lung — including dense consolidations bulging in from the pleura — belong to the
@@ -41,21 +46,26 @@ public final class LungSegmentation {
      * Parameters.
      *
      * @param thresholdHu           air/tissue threshold in HU
+     * @param airwayHu              components whose median is below this (pure air: trachea, bronchi,
+     *                              bowel gas) are not lung, HU
      * @param minLungAreaMm2        minimum area of a lung cross-section (smaller air pockets are ignored), mm^2
      * @param secondLungMinFraction the second component is kept if its area is at least this fraction of the largest
-     * @param closingRadiusMm       radius of the closing disk, mm (0 = no closing)
+     * @param bridgeRadiusMm        radius of the small closing that joins fragments of a lung before
+     *                              component selection, mm (0 = none)
+     * @param closingRadiusMm       radius of the closing disk applied to each lung, mm (0 = no closing)
      * @param assumedFieldOfViewMm  field of view assumed across the image width when uncalibrated, mm
      */
-    public record Config(double thresholdHu, double minLungAreaMm2, double secondLungMinFraction,
-            double closingRadiusMm, double assumedFieldOfViewMm) {
+    public record Config(double thresholdHu, double airwayHu, double minLungAreaMm2, double secondLungMinFraction,
+            double bridgeRadiusMm, double closingRadiusMm, double assumedFieldOfViewMm) {
 
-        /** -320 HU, 150 mm^2, 0.15, 12 mm closing, 350 mm field of view. */
-        public static final Config DEFAULT = new Config(-320, 150, 0.15, 12, 350);
+        /** -320 HU, airway -950 HU, 150 mm^2, 0.15, 2 mm bridge, 20 mm closing, 350 mm field of view. */
+        public static final Config DEFAULT = new Config(-320, -950, 150, 0.15, 2, 20, 350);
 
         /** Validates the ranges. */
         public Config {
-            if (!Double.isFinite(thresholdHu) || !(minLungAreaMm2 >= 0) || !(secondLungMinFraction >= 0)
-                    || secondLungMinFraction > 1 || !(closingRadiusMm >= 0) || !(assumedFieldOfViewMm > 0)
+            if (!Double.isFinite(thresholdHu) || !Double.isFinite(airwayHu) || !(minLungAreaMm2 >= 0) || !(secondLungMinFraction >= 0)
+                    || secondLungMinFraction > 1 || !(closingRadiusMm >= 0) || !(bridgeRadiusMm >= 0)
+                    || Double.isInfinite(bridgeRadiusMm) || !(assumedFieldOfViewMm > 0)
                     || Double.isInfinite(closingRadiusMm) || Double.isInfinite(assumedFieldOfViewMm)) {
                 throw new IllegalArgumentException("Invalid lung segmentation config " + this);
             }
@@ -103,12 +113,24 @@ public final class LungSegmentation {
                 air[i] = 0;
             }
         }
+        if (config.bridgeRadiusMm() > 0) {
+            air = BinaryMorphology.close(air, width, height, config.bridgeRadiusMm() / px);
+        }
         int[] labels = new int[air.length];
         int[] sizes = BinaryMorphology.label(air, width, height, labels);
-        int minPx = (int) Math.ceil(config.minLungAreaMm2() / (px * px));
+        int minPx = Math.max(1, (int) Math.ceil(config.minLungAreaMm2() / (px * px)));
+        int[] airway = new int[sizes.length];
+        float airT = (float) config.airwayHu();
+        for (int i = 0; i < hu.length; i++) {
+            if (labels[i] != 0 && (Float.isNaN(hu[i]) || hu[i] < airT)) {
+                airway[labels[i]]++;
+            }
+        }
+        boolean[] lungLike = new boolean[sizes.length];
         int first = 0, second = 0;
         for (int l = 1; l < sizes.length; l++) {
-            if (sizes[l] < Math.max(1, minPx)) {
+            lungLike[l] = 2L * airway[l] < sizes[l]; // median above the airway threshold
+            if (!lungLike[l] || sizes[l] < minPx) {
                 continue;
             }
             if (first == 0 || sizes[l] > sizes[first]) {
@@ -122,12 +144,59 @@ public final class LungSegmentation {
         if (first == 0) {
             return out;
         }
+        if (second != 0 && sizes[second] < config.secondLungMinFraction() * sizes[first]) {
+            second = 0;
+        }
         double r = config.closingRadiusMm() / px;
+        mergeFragments(labels, sizes.length, lungLike, first, second, width, height, r);
         addLung(out, labels, first, width, height, r);
-        if (second != 0 && sizes[second] >= config.secondLungMinFraction() * sizes[first]) {
+        if (second != 0) {
             addLung(out, labels, second, width, height, r);
         }
         return out;
+    }
+
+    /**
+     * Relabels every other lung-like component lying within {@code r} pixels of a kept lung as
+     * part of the nearest one (fragments cut off by a lesion band or vessels).
+     */
+    private static void mergeFragments(int[] labels, int nLabels, boolean[] lungLike, int first, int second,
+            int w, int h, double r) {
+        float[] d1 = distanceToLabel(labels, first, w, h);
+        float[] d2 = second != 0 ? distanceToLabel(labels, second, w, h) : null;
+        float[] min1 = new float[nLabels], min2 = new float[nLabels];
+        java.util.Arrays.fill(min1, Float.MAX_VALUE);
+        java.util.Arrays.fill(min2, Float.MAX_VALUE);
+        for (int i = 0; i < labels.length; i++) {
+            int l = labels[i];
+            if (l != 0 && l != first && l != second && lungLike[l]) {
+                min1[l] = Math.min(min1[l], d1[i]);
+                if (d2 != null) {
+                    min2[l] = Math.min(min2[l], d2[i]);
+                }
+            }
+        }
+        int[] target = new int[nLabels];
+        double r2 = r * r;
+        for (int l = 1; l < nLabels; l++) {
+            if (Math.min(min1[l], min2[l]) <= r2) {
+                target[l] = min1[l] <= min2[l] ? first : second;
+            }
+        }
+        for (int i = 0; i < labels.length; i++) {
+            int t = target[labels[i]];
+            if (t != 0) {
+                labels[i] = t;
+            }
+        }
+    }
+
+    private static float[] distanceToLabel(int[] labels, int label, int w, int h) {
+        byte[] m = new byte[labels.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (byte) (labels[i] == label ? 1 : 0);
+        }
+        return BinaryMorphology.squaredDistanceTo(m, w, h);
     }
 
     /** Closes and fills one labelled component inside its (padded) bounding box and ORs it into {@code out}. */
