@@ -34,7 +34,7 @@ import org.infnet.io.ImageConversions;
  *
  * <p>Input values are HU (16-bit or float images). An 8-bit image is taken as a lung-window display
  * image (the project's {@link HuWindow} rule) and mapped back to HU with the window; with
- * {@link HuWindow#LUNG} the -320 HU threshold is grey level 175.3.
+ * {@link HuWindow#LUNG} the -320 HU threshold is grey level 175.1.
  *
  * <p>Millimetre parameters use the calibration's pixel size; for an uncalibrated image (unit not a
  * length) the pixel size is assumed to be {@link Config#assumedFieldOfViewMm()} / width.
