@@ -14,12 +14,18 @@ import net.imglib2.type.numeric.RealType;
 import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
+import org.infnet.io.nifti.NiftiReader;
+import org.infnet.io.nifti.NiftiVolume;
+import org.infnet.io.nifti.NiftiWriter;
 import org.infnet.train.data.InfNetDataset;
 
 /**
  * Segments image files and writes the results: for an input {@code NAME.ext}, {@code NAME_prob.tif}
  * (32-bit probability), {@code NAME_mask.png} (0/255; {@code NAME_mask.tif} for a stack) and, when
- * asked, {@code NAME_edge.tif}. Inputs are files or folders (their image files, not recursive). Every
+ * asked, {@code NAME_edge.tif}. A NIfTI input ({@code NAME.nii} or {@code NAME.nii.gz}, see
+ * {@link NiftiReader}: HU values, canonical axial layout) is segmented slice by slice and gives NIfTI
+ * volumes in the same layout and position: {@code NAME_prob.nii.gz} (float32),
+ * {@code NAME_mask.nii.gz} (uint8, 0/1) and, when asked, {@code NAME_edge.nii.gz}. Inputs are files or folders (their image files, not recursive). Every
  * file is written atomically; an input is never overwritten; two inputs with the same base name are
  * refused before anything is written.
  */
@@ -76,10 +82,14 @@ public final class FileSegmentation {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         int dot = n.lastIndexOf('.');
         return !n.startsWith(".") && dot > 0
-                && (InfNetDataset.IMAGE_EXTENSIONS.contains(n.substring(dot + 1)) || n.endsWith(".dcm"));
+                && (InfNetDataset.IMAGE_EXTENSIONS.contains(n.substring(dot + 1)) || n.endsWith(".dcm")
+                        || NiftiReader.isNifti(p));
     }
 
     static String baseName(Path p) {
+        if (NiftiReader.isNifti(p)) {
+            return NiftiReader.baseName(p);
+        }
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
@@ -87,6 +97,9 @@ public final class FileSegmentation {
 
     /** Segments one file into {@code outDir} (created if needed). */
     public Written segment(Path input, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
+        if (NiftiReader.isNifti(input)) {
+            return segmentNifti(input, outDir, protectedPaths, progress);
+        }
         ImagePlus imp = ImageFiles.open(input);
         try {
             ImageConversions.requireXYorXYZ(imp);
@@ -127,6 +140,36 @@ public final class FileSegmentation {
             if (b != 0) {
                 infected++;
             }
+        }
+        return new Written(input, written, infected, mask.length);
+    }
+
+    private Written segmentNifti(Path input, Path outDir, List<Path> protectedPaths, Progress progress)
+            throws IOException {
+        NiftiVolume vol = NiftiReader.read(input);
+        InfectionSegmenter.Result r = segmenter.segment(vol.img(), progress);
+        Files.createDirectories(outDir);
+        String base = baseName(input);
+        Path[] prot = protectedPaths.toArray(Path[]::new);
+        List<Path> written = new ArrayList<>();
+        Path prob = outDir.resolve(base + "_prob.nii.gz");
+        NiftiWriter.writeFloat32(prob, vol.geometry(), InfectionSegmenter.floats(r.probability()), prot);
+        written.add(prob);
+        byte[] mask = InfectionSegmenter.bytes(r.mask()).clone();
+        long infected = 0;
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] != 0) {
+                mask[i] = 1;
+                infected++;
+            }
+        }
+        Path maskFile = outDir.resolve(base + "_mask.nii.gz");
+        NiftiWriter.writeUInt8(maskFile, vol.geometry(), mask, prot);
+        written.add(maskFile);
+        if (edges) {
+            Path edge = outDir.resolve(base + "_edge.nii.gz");
+            NiftiWriter.writeFloat32(edge, vol.geometry(), InfectionSegmenter.floats(r.edge()), prot);
+            written.add(edge);
         }
         return new Written(input, written, infected, mask.length);
     }

@@ -72,4 +72,40 @@ public record Calibration3D(double pixelWidth, double pixelHeight, double pixelD
     public double voxelVolume() {
         return pixelWidth * pixelHeight * pixelDepth;
     }
+
+    /**
+     * Millimetres per {@code unit} for the length units this project understands: {@code mm},
+     * {@code cm}, {@code m}/{@code meter}/{@code metre}, {@code µm}/{@code um}/{@code micron}
+     * (case-insensitive); {@code NaN} for anything else (e.g. {@code "pixel"}, {@code "inch"}).
+     */
+    public static double millimetresPerUnit(String unit) {
+        if (unit == null) {
+            return Double.NaN;
+        }
+        return switch (unit.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "mm", "millimeter", "millimetre", "millimeters", "millimetres" -> 1.0;
+            case "cm", "centimeter", "centimetre" -> 10.0;
+            case "m", "meter", "metre", "meters", "metres" -> 1000.0;
+            case "\u00b5m", "\u03bcm", "um", "micron", "microns", "micrometer", "micrometre" -> 1e-3;
+            default -> Double.NaN;
+        };
+    }
+
+    /** True if the unit is a length unit known to {@link #millimetresPerUnit(String)}. */
+    public boolean isPhysical() {
+        return !Double.isNaN(millimetresPerUnit(unit));
+    }
+
+    /**
+     * The same calibration expressed in millimetres.
+     *
+     * @throws IllegalArgumentException if the unit is not a known length unit (e.g. {@code "pixel"})
+     */
+    public Calibration3D toMillimetres() {
+        double f = millimetresPerUnit(unit);
+        if (Double.isNaN(f)) {
+            throw new IllegalArgumentException("Calibration unit '" + unit + "' is not a known length unit");
+        }
+        return f == 1.0 && "mm".equals(unit) ? this : new Calibration3D(pixelWidth * f, pixelHeight * f, pixelDepth * f, "mm");
+    }
 }

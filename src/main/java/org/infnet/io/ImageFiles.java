@@ -10,7 +10,9 @@ import java.nio.file.Path;
 
 /**
  * Reading and writing image files through ImageJ 1.x, headless-safe (PNG, JPEG, TIFF and
- * other formats ImageJ opens without a GUI).
+ * other formats ImageJ opens without a GUI), plus NIfTI-1 volumes ({@code .nii}, {@code .nii.gz})
+ * read by {@link org.infnet.io.nifti.NiftiReader} as 32-bit stacks in HU, canonical axial layout,
+ * calibration in mm.
  *
  * <p>Reading: any file {@link IJ#openImage(String)} opens becomes a {@link GrayImage}; problems
  * (missing file, directory, zero-byte file, unreadable/truncated/unsupported content, 4D/5D
@@ -67,6 +69,11 @@ public final class ImageFiles {
         }
         if (Files.size(file) == 0) {
             throw new IOException("Image file " + file + " is empty (0 bytes)");
+        }
+        if (org.infnet.io.nifti.NiftiReader.isNifti(file)) {
+            org.infnet.io.nifti.NiftiVolume v = org.infnet.io.nifti.NiftiReader.read(file);
+            return ImageConversions.toImagePlus(v.data(), v.width(), v.height(), v.depth(),
+                    org.infnet.io.nifti.NiftiReader.baseName(file), v.calibration());
         }
         ImagePlus imp;
         try {
