@@ -22,10 +22,7 @@ final class EvaluateCli {
         out.println("images: " + r.images().size());
         if (a.has("csv")) {
             Path csv = Path.of(a.get("csv", null));
-            EvalCsv.writePerImage(csv, r.images());
-            String name = csv.getFileName().toString();
-            Path curves = csv.resolveSibling(name.replaceFirst("(\\.csv)?$", "_thresholds.csv"));
-            EvalCsv.writePerThreshold(curves, r.curves());
+            Path curves = EvalCsv.write(csv, r);
             out.println("wrote " + csv + " and " + curves);
         }
         return r.images().isEmpty() ? 1 : 0;

@@ -1,6 +1,9 @@
 package org.infnet.cli;
 
+import ij.ImagePlus;
+import ij.WindowManager;
 import ij.macro.Interpreter;
+import ij.measure.ResultsTable;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +34,7 @@ final class MacroCli {
             CommandBridge.install(ctx);
             RunSciJavaCommand.clearLastError();
             RunSciJavaCommand.reportOnStderr(false);
+            closeAll();
             Interpreter.batchMode = true;
             Interpreter interp = new Interpreter();
             interp.setIgnoreErrors(true); // no error dialogs headless; reported below
@@ -51,6 +55,28 @@ final class MacroCli {
             return 0;
         } finally {
             RunSciJavaCommand.reportOnStderr(true);
+            closeAll(); // a run leaves nothing behind for the next one in the same JVM
         }
+    }
+
+    private static void closeAll() {
+        int[] ids = WindowManager.getIDList();
+        if (ids != null) {
+            for (int id : ids) {
+                ImagePlus imp = WindowManager.getImage(id);
+                if (imp != null) {
+                    imp.changes = false;
+                    imp.close();
+                }
+            }
+        }
+        for (int id : Interpreter.getBatchModeImageIDs()) {
+            ImagePlus imp = WindowManager.getImage(id);
+            if (imp != null) {
+                Interpreter.removeBatchModeImage(imp);
+            }
+        }
+        ResultsTable.getResultsTable().reset();
+        Interpreter.batchMode = false;
     }
 }

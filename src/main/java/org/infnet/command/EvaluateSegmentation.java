@@ -5,6 +5,7 @@ import ij.measure.ResultsTable;
 import java.awt.Color;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
+import org.infnet.eval.EvalCsv;
 import org.infnet.eval.FolderEvaluation;
 import org.infnet.eval.MeanCurves;
 import org.infnet.eval.Summary;
@@ -28,6 +29,10 @@ public class EvaluateSegmentation implements Command {
     @Parameter(label = "Ground truth (masks)", style = "directory")
     private File groundTruth;
 
+    @Parameter(label = "CSV file (optional)", style = "save", required = false,
+            description = "per-image scores; per-threshold curves go to NAME_thresholds.csv beside it")
+    private File csv;
+
     @Parameter(label = "Summary", type = ItemIO.OUTPUT)
     private String summary;
 
@@ -46,6 +51,13 @@ public class EvaluateSegmentation implements Command {
             throw new IllegalStateException("Inf-Net evaluation failed: " + e.getMessage(), e);
         }
         r.problems().forEach(p -> log.warn("Inf-Net evaluation: " + p));
+        if (csv != null) {
+            try {
+                EvalCsv.write(csv.toPath(), r);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Inf-Net evaluation: cannot write " + csv + ": " + e.getMessage(), e);
+            }
+        }
         table = new ResultsTable();
         for (FolderEvaluation.ImageResult i : r.images()) {
             table.incrementCounter();

@@ -13,7 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
+import ij.measure.ResultsTable;
+import net.imglib2.img.array.ArrayImgs;
+import org.infnet.analysis.InfectionBurden;
+import org.infnet.analysis.VolumeBurden;
+import org.infnet.infer.InfectionSegmenter;
+import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
+import org.scijava.log.LogService;
 
 /**
  * Shows segmentation results on ImageJ 1.x images: mask outlines as ROIs (named by slice), a translucent
@@ -27,14 +34,69 @@ public final class InfectionDisplay {
     /** Consolidation colour of the paper's figures. */
     public static final Color GREEN = new Color(0, 255, 0);
 
+    /** Lung outline colour. */
+    public static final Color CYAN = new Color(0, 200, 255);
+
+    /** Which results to show. */
+    public record Choices(boolean overlay, boolean rois, boolean results) {}
+
     private InfectionDisplay() {}
+
+    /**
+     * Shows a segmentation: infection overlay (and lung outlines when {@code lung} is given) on {@code imp},
+     * ROIs in the ROI Manager (in the overlay without a display), and rows in the system results table
+     * (shown when there is a display; macros read it with {@code nResults}/{@code getResult} or save it with
+     * {@code saveAs("Results", path)}). {@code imp} may be null: then only the results table is filled.
+     */
+    public static void show(ImagePlus imp, InfectionSegmenter.Result r, byte[] lung, Calibration3D cal, Choices c,
+            LogService log) {
+        if (imp != null && (c.overlay() || c.rois())) {
+            List<Roi> found = rois(r.mask(), "");
+            if (c.overlay()) {
+                overlay(imp, found, RED);
+                if (lung != null) {
+                    outline(imp, rois(ArrayImgs.unsignedBytes(lung, r.mask().dimensionsAsLongArray()), "lung-"), CYAN);
+                }
+            }
+            if (c.rois() && !toRoiManager(imp, found)) {
+                log.warn("Inf-Net: no display, so no ROI Manager; the " + found.size()
+                        + " infection ROIs are in the image overlay");
+                if (!c.overlay()) {
+                    overlay(imp, found, RED);
+                }
+            }
+        }
+        if (c.results() || lung != null) {
+            long[] d = r.mask().dimensionsAsLongArray();
+            int depth = d.length > 2 ? (int) d[2] : 1;
+            byte[] m = InfectionSegmenter.bytes(r.mask());
+            VolumeBurden b = InfectionBurden.compute(m, InfectionSegmenter.floats(r.probability()),
+                    lung == null ? new byte[m.length] : lung, (int) d[0], (int) d[1], depth, cal);
+            ResultsTable rt = ResultsTable.getResultsTable();
+            InfectionTable.append(rt, imp == null ? "image" : imp.getTitle(), b, lung != null);
+            if (hasDisplay()) {
+                rt.show("Results");
+            }
+        }
+    }
+
+    /** Adds the outlines (no fill) of the ROIs to {@code target}'s overlay. */
+    public static void outline(ImagePlus target, List<Roi> rois, Color color) {
+        Overlay ov = target.getOverlay() == null ? new Overlay() : target.getOverlay();
+        for (Roi r : rois) {
+            Roi o = (Roi) r.clone();
+            o.setStrokeColor(color);
+            ov.add(o);
+        }
+        target.setOverlay(ov);
+    }
 
     /**
      * One ROI per slice of {@code mask} with any foreground ({@code > 0}), named {@code slice-NNNN}
      * (1-based), with its stack position set when the mask has more than one slice.
      */
     public static List<Roi> rois(RandomAccessibleInterval<UnsignedByteType> mask, String prefix) {
-        ImagePlus imp = ImageConversions.toImagePlus8(mask, "mask", org.infnet.io.Calibration3D.UNCALIBRATED);
+        ImagePlus imp = ImageConversions.toImagePlus8(mask, "mask", Calibration3D.UNCALIBRATED);
         ImageStack st = imp.getStack();
         List<Roi> out = new ArrayList<>();
         for (int z = 1; z <= st.getSize(); z++) {

@@ -1,8 +1,9 @@
 package org.infnet.command;
 
 import ij.ImagePlus;
-import ij.gui.Roi;
-import java.util.List;
+import net.imglib2.img.array.ArrayImgs;
+import org.infnet.analysis.LungSegmentation;
+import org.infnet.io.Calibration3D;
 import java.util.concurrent.CancellationException;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
@@ -45,6 +46,14 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
             description = "one ROI per slice with infection, named by slice")
     private boolean rois;
 
+    @Parameter(label = "Measure (results table)", required = false,
+            description = "per slice infected px, mm^2, mean probability; per stack infected mL")
+    private boolean results;
+
+    @Parameter(label = "Segment lungs (burden %)", required = false,
+            description = "classical lung mask; infected % of lung per slice and volume")
+    private boolean lungs;
+
     @Parameter(label = "Open image (for overlay and ROIs)", required = false)
     private ImagePlus imp;
 
@@ -53,6 +62,9 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
 
     @Parameter(label = "Infection mask", type = ItemIO.OUTPUT)
     private Img<UnsignedByteType> mask;
+
+    @Parameter(label = "Lung mask", type = ItemIO.OUTPUT, required = false)
+    private Img<UnsignedByteType> lung;
 
     @Parameter
     private InfNetService infnet;
@@ -71,19 +83,10 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
                     .segment(image, new CommandProgress(status));
             probability = r.probability();
             mask = r.mask();
-            if (imp != null && (overlay || rois)) {
-                List<Roi> found = InfectionDisplay.rois(mask, "");
-                if (overlay) {
-                    InfectionDisplay.overlay(imp, found, InfectionDisplay.RED);
-                }
-                if (rois && !InfectionDisplay.toRoiManager(imp, found)) {
-                    log.warn("Inf-Net: no display, so no ROI Manager; the " + found.size()
-                            + " infection ROIs are in the image overlay");
-                    if (!overlay) {
-                        InfectionDisplay.overlay(imp, found, InfectionDisplay.RED);
-                    }
-                }
-            }
+            Calibration3D cal = imp == null ? Calibration3D.UNCALIBRATED : Calibration3D.from(imp);
+            byte[] lungMask = lungs ? new LungSegmentation().segment(image, cal, new HuWindow(level, width)) : null;
+            lung = lungMask == null ? null : ArrayImgs.unsignedBytes(lungMask, mask.dimensionsAsLongArray());
+            InfectionDisplay.show(imp, r, lungMask, cal, new InfectionDisplay.Choices(overlay, rois, results), log);
         } catch (CancellationException e) {
             log.info("Inf-Net: segmentation cancelled");
         } catch (Exception e) {

@@ -48,11 +48,24 @@ public final class EvalCsv {
     }
 
     public static void writePerImage(Path file, List<FolderEvaluation.ImageResult> images) throws IOException {
-        Files.writeString(file, perImage(images), StandardCharsets.UTF_8);
+        byte[] b = perImage(images).getBytes(StandardCharsets.UTF_8);
+        org.infnet.io.AtomicFiles.write(file, out -> out.write(b));
     }
 
     public static void writePerThreshold(Path file, MeanCurves curves) throws IOException {
-        Files.writeString(file, perThreshold(curves), StandardCharsets.UTF_8);
+        byte[] b = perThreshold(curves).getBytes(StandardCharsets.UTF_8);
+        org.infnet.io.AtomicFiles.write(file, out -> out.write(b));
+    }
+
+    /**
+     * Writes the per-image rows to {@code csv} and the per-threshold mean curves beside it
+     * ({@code NAME_thresholds.csv}); returns the second path.
+     */
+    public static Path write(Path csv, FolderEvaluation.Result r) throws IOException {
+        writePerImage(csv, r.images());
+        Path curves = csv.resolveSibling(csv.getFileName().toString().replaceFirst("(\\.csv)?$", "_thresholds.csv"));
+        writePerThreshold(curves, r.curves());
+        return curves;
     }
 
     private static void num(StringBuilder sb, double... values) {

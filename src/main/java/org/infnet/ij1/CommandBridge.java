@@ -134,9 +134,23 @@ public final class CommandBridge {
         return t;
     }
 
-    /** ImageJ 1.x's built-in menu commands (label -> class with argument) from its IJ_Props.txt. */
+    /**
+     * ImageJ 1.x's built-in menu commands (label -> class with argument): the main-menu entries that
+     * {@code ij.Menus} adds in code (bundled list, extracted from ImageJ 1.54p) and the submenu entries of its
+     * IJ_Props.txt.
+     */
     static Hashtable<String, String> builtInCommands() throws java.io.IOException {
         Hashtable<String, String> out = new Hashtable<>();
+        try (java.io.InputStream in = CommandBridge.class.getResourceAsStream("ij1-menu-commands.tsv")) {
+            if (in != null) {
+                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+                    int tab = line.indexOf('\t');
+                    if (!line.startsWith("#") && tab > 0) {
+                        out.putIfAbsent(line.substring(0, tab), line.substring(tab + 1));
+                    }
+                }
+            }
+        }
         try (java.io.InputStream in = IJ.class.getResourceAsStream("/IJ_Props.txt")) {
             if (in == null) {
                 throw new java.io.IOException("IJ_Props.txt not found in ImageJ 1.x's jar");
