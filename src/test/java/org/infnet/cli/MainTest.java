@@ -60,6 +60,29 @@ class MainTest {
     }
 
     @Test
+    void segmentsANiftiVolumeIntoNiftiVolumesOnTheSameGrid() throws Exception {
+        Path model = TestModels.randomCompact(dir.resolve("model"));
+        org.infnet.phantom.PhantomVolume pv = new org.infnet.phantom.PhantomGenerator(3)
+                .volume(org.infnet.phantom.PhantomGenerator.Params.defaults().withSize(128), 3, 5.0);
+        Path nii = org.infnet.phantom.PhantomNifti.write(pv, dir.resolve("ct.nii.gz"));
+        Path out = dir.resolve("out");
+        Run r = run("segment", nii.toString(), "--output", out.toString(), "--model", model.toString());
+        assertEquals(0, r.status(), r.err());
+        var prob = org.infnet.io.nifti.NiftiReader.read(out.resolve("ct_prob.nii.gz"));
+        var mask = org.infnet.io.nifti.NiftiReader.read(out.resolve("ct_mask.nii.gz"));
+        for (var v : java.util.List.of(prob, mask)) {
+            assertEquals(128, v.width());
+            assertEquals(128, v.height());
+            assertEquals(3, v.depth());
+        }
+        for (int i = 0; i < prob.data().length; i++) {
+            float p = prob.data()[i];
+            assertEquals(true, p >= 0 && p <= 1, "probability in [0,1]");
+            assertEquals(p >= 0.5f ? 1f : 0f, Math.min(1f, mask.data()[i]), "mask = probability >= 0.5");
+        }
+    }
+
+    @Test
     void failuresPrintOneErrorLineAndExitNonZero() {
         Run missing = run("segment", dir.resolve("nope.png").toString(), "--output", dir.toString());
         assertEquals(1, missing.status());
