@@ -38,6 +38,10 @@ public final class InfNetModel implements AutoCloseable {
     private final Map<String, Parameter> params;
 
     private InfNetModel(ModelDescriptor descriptor, Device device) {
+        if (descriptor.network() == null) {
+            throw new IllegalArgumentException("descriptor '" + descriptor.name() + "' describes a "
+                    + descriptor.architecture() + ", not an Inf-Net (use MultiClassModel)");
+        }
         this.descriptor = descriptor;
         this.model = Model.newInstance(descriptor.name(), device, "PyTorch");
         this.net = new InfNet(descriptor.network());
@@ -97,6 +101,10 @@ public final class InfNetModel implements AutoCloseable {
     private static InfNetModel withWeights(
             ModelDescriptor d, Map<String, SafeTensors.Tensor> weights, Device device, String source)
             throws IOException {
+        if (d.isUNet()) {
+            throw new IOException(source + ": holds a multi-class U-Net (" + d.architecture()
+                    + "), not an Inf-Net");
+        }
         InfNetModel m = new InfNetModel(d, device);
         try {
             m.setWeights(weights, source);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.infnet.nn.InfNetConfig;
+import org.infnet.nn.UNetConfig;
 
 /**
  * The {@code model.json} of a model folder: what network the weights belong to, what input it
@@ -14,7 +15,8 @@ import org.infnet.nn.InfNetConfig;
  *
  * @param format descriptor format identifier, {@link #FORMAT}
  * @param name human-readable model name
- * @param network architecture of the network (backbone and head widths)
+ * @param network architecture of an Inf-Net (backbone and head widths); {@code null} for a multi-class
+ *     U-Net
  * @param inputSize side of the square network input (352)
  * @param normalisation per-channel mean and standard deviation applied to the [0,1] slice
  * @param input what the model expects as input
@@ -22,6 +24,9 @@ import org.infnet.nn.InfNetConfig;
  * @param weights file name of the weights, relative to the folder
  * @param provenance how, on what and when it was trained (free text entries)
  * @param validation validation metrics (name to value), empty when unknown
+ * @param unet architecture of a multi-class U-Net ({@link UNetConfig}); {@code null} (absent from the
+ *     JSON) for an Inf-Net, so descriptors written before U-Nets existed read unchanged. Exactly one of
+ *     {@code network} and {@code unet} is set.
  */
 public record ModelDescriptor(
         String format,
@@ -33,7 +38,8 @@ public record ModelDescriptor(
         String outputs,
         String weights,
         Map<String, String> provenance,
-        Map<String, Double> validation) {
+        Map<String, Double> validation,
+        UNetConfig unet) {
 
     /** The format identifier this version reads and writes. */
     public static final String FORMAT = "infnet-fiji-model/1";
@@ -55,6 +61,13 @@ public record ModelDescriptor(
                 new Normalisation(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
     }
 
+    /** An Inf-Net descriptor (the form every descriptor had before multi-class U-Nets). */
+    public ModelDescriptor(String format, String name, InfNetConfig network, int inputSize,
+            Normalisation normalisation, String input, String outputs, String weights,
+            Map<String, String> provenance, Map<String, Double> validation) {
+        this(format, name, network, inputSize, normalisation, input, outputs, weights, provenance, validation, null);
+    }
+
     /** A descriptor for a freshly built network with the paper's input conventions. */
     public static ModelDescriptor create(String name, InfNetConfig network) {
         return new ModelDescriptor(FORMAT, name, network, 352, Normalisation.IMAGENET,
@@ -65,10 +78,32 @@ public record ModelDescriptor(
                 "model.safetensors", new LinkedHashMap<>(), new LinkedHashMap<>());
     }
 
+    /** A descriptor for a freshly built multi-class U-Net with the original's input conventions. */
+    public static ModelDescriptor create(String name, UNetConfig unet) {
+        return new ModelDescriptor(FORMAT, name, null, 352, Normalisation.IMAGENET,
+                unet.inChannels() + " channels at 352x352: the CT slice as for Inf-Net (8-bit gray in a lung window,"
+                        + " scaled to [0,1], replicated to 3 channels) followed by the infection probability map of"
+                        + " Semi-Inf-Net (min-max normalised to [0,1], replicated to 3 channels); the original"
+                        + " normalises both with the same per-channel mean and std",
+                unet.classes() + " logit maps at 352x352: background, ground-glass opacity, consolidation;"
+                        + " class probability = sigmoid(logit), class = argmax",
+                "model.safetensors", new LinkedHashMap<>(), new LinkedHashMap<>(), unet);
+    }
+
     /** A copy with other provenance and validation entries. */
     public ModelDescriptor with(Map<String, String> provenance, Map<String, Double> validation) {
         return new ModelDescriptor(format, name, network, inputSize, normalisation, input, outputs, weights,
-                new LinkedHashMap<>(provenance), new LinkedHashMap<>(validation));
+                new LinkedHashMap<>(provenance), new LinkedHashMap<>(validation), unet);
+    }
+
+    /** Whether the weights belong to a multi-class U-Net rather than an Inf-Net. */
+    public boolean isUNet() {
+        return unet != null;
+    }
+
+    /** The architecture identifier of whichever network is described. */
+    public String architecture() {
+        return unet != null ? unet.architecture() : network.architecture();
     }
 
     /** The descriptor as pretty-printed JSON. */
@@ -90,6 +125,10 @@ public record ModelDescriptor(
             d = GSON.fromJson(json, ModelDescriptor.class);
         } catch (JsonParseException | IllegalArgumentException e) {
             throw new IOException(source + ": not a valid model descriptor (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            // a record's constructor rejected a value; Gson wraps that exception
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException(source + ": not a valid model descriptor (" + cause.getMessage() + ")", e);
         }
         if (d == null) {
             throw new IOException(source + ": empty model descriptor");
@@ -98,11 +137,24 @@ public record ModelDescriptor(
             throw new IOException(source + ": descriptor format is '" + d.format() + "', expected '" + FORMAT
                     + "' (is this an Inf-Net for Fiji model folder?)");
         }
-        if (d.network() == null || d.network().backbone() == null || d.network().architecture() == null) {
-            throw new IOException(source + ": descriptor does not describe the network architecture");
+        if (d.network() != null && d.unet() != null) {
+            throw new IOException(source + ": descriptor describes both an Inf-Net and a U-Net");
         }
-        if (d.inputSize() <= 0 || d.inputSize() % 32 != 0) {
-            throw new IOException(source + ": input size " + d.inputSize() + " is not a positive multiple of 32");
+        if (d.unet() != null) {
+            UNetConfig u = d.unet();
+            if (u.architecture() == null || u.inChannels() <= 0 || u.classes() <= 0 || u.base() <= 0) {
+                throw new IOException(source + ": descriptor does not describe the U-Net architecture completely");
+            }
+            if (d.inputSize() <= 0 || d.inputSize() % 16 != 0) {
+                throw new IOException(source + ": input size " + d.inputSize() + " is not a positive multiple of 16");
+            }
+        } else {
+            if (d.network() == null || d.network().backbone() == null || d.network().architecture() == null) {
+                throw new IOException(source + ": descriptor does not describe the network architecture");
+            }
+            if (d.inputSize() <= 0 || d.inputSize() % 32 != 0) {
+                throw new IOException(source + ": input size " + d.inputSize() + " is not a positive multiple of 32");
+            }
         }
         if (d.normalisation() == null || d.normalisation().mean().length != 3 || d.normalisation().std().length != 3) {
             throw new IOException(source + ": normalisation must give 3 means and 3 standard deviations");

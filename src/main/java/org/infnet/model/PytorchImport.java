@@ -24,6 +24,7 @@ import org.infnet.io.torch.TorchTensor;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.nn.ReferenceNames;
 import org.infnet.nn.ReferenceTable;
+import org.infnet.nn.UNetConfig;
 
 /**
  * Imports a state dict of the original PyTorch implementation into a model folder of this project.
@@ -40,8 +41,8 @@ public final class PytorchImport {
     /** Architecture of the original Inf-Net (Res2Net-50 backbone). */
     public static final String INFNET = InfNetConfig.PAPER.architecture();
 
-    /** Architecture of the original multi-class U-Net (not implemented in this project yet). */
-    public static final String UNET = "multiclass-unet";
+    /** Architecture of the original multi-class U-Net. */
+    public static final String UNET = UNetConfig.PAPER.architecture();
 
     /** Architectures {@code --arch} accepts. */
     public static final List<String> ARCHITECTURES = List.of(INFNET, UNET);
@@ -159,8 +160,8 @@ public final class PytorchImport {
      * Imports {@code checkpoint} of architecture {@code arch} into a new model folder {@code output}.
      *
      * @param name model name; {@code null} or blank uses the checkpoint's file name without extension
-     * @throws IOException if the file cannot be read, does not match the architecture, the architecture
-     *     is not available, or the folder cannot be written
+     * @throws IOException if the file cannot be read, does not match the architecture, or the folder
+     *     cannot be written
      */
     public static Report run(Path checkpoint, String arch, Path output, String name, Device device) throws IOException {
         if (!ARCHITECTURES.contains(arch)) {
@@ -175,33 +176,51 @@ public final class PytorchImport {
         TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
         ReferenceTable table = ReferenceTable.bundled(arch);
         if (arch.equals(UNET)) {
-            Mapping m = map(ckpt.tensors(), table, null, arch, checkpoint.toString());
-            throw new IOException(checkpoint + ": a valid " + UNET + " state dict (" + m.used().size()
-                    + " tensors, all matching the reference table), but the multi-class U-Net architecture is not"
-                    + " available in Inf-Net for Fiji yet, so it cannot be imported");
+            // validate before building the network, so that a wrong checkpoint fails fast
+            map(ckpt.tensors(), table, null, arch, checkpoint.toString());
         }
         String sha = sha256(checkpoint);
         String file = checkpoint.getFileName().toString();
         String modelName = name == null || name.isBlank() ? file.replaceFirst("\\.[^.]*$", "") : name;
+        Map<String, String> prov = new LinkedHashMap<>();
+        prov.put("source", "PyTorch checkpoint of the original implementation, imported with import-pytorch");
+        prov.put("source_file", file);
+        prov.put("source_sha256", sha);
+        prov.put("source_format", ckpt.format() + " (state dict at " + ckpt.container() + ")");
+        prov.put("imported", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (arch.equals(UNET)) {
+            ModelDescriptor d = ModelDescriptor.create(modelName, UNetConfig.PAPER);
+            try (MultiClassModel model = MultiClassModel.create(d, device)) {
+                Mapping m = map(ckpt.tensors(), table, model.parameters().keySet(), arch, checkpoint.toString());
+                model.setWeights(toSafeTensors(m), checkpoint.toString());
+                ModelDescriptor desc = d.with(provenance(prov, m), Map.of());
+                model.save(output, desc);
+                return new Report(output, desc, sha, m.used().size(), m.dropped(), ckpt.format(), ckpt.container(),
+                        ckpt.strippedPrefixes());
+            }
+        }
         ModelDescriptor d = ModelDescriptor.create(modelName, InfNetConfig.PAPER);
         try (InfNetModel model = InfNetModel.create(d, device)) {
             Mapping m = map(ckpt.tensors(), table, model.parameters().keySet(), arch, checkpoint.toString());
-            Map<String, SafeTensors.Tensor> weights = new LinkedHashMap<>();
-            m.used().forEach((k, t) -> weights.put(k, new SafeTensors.Tensor(t.shape(), t.data())));
-            model.setWeights(weights, checkpoint.toString());
-            Map<String, String> prov = new LinkedHashMap<>();
-            prov.put("source", "PyTorch checkpoint of the original implementation, imported with import-pytorch");
-            prov.put("source_file", file);
-            prov.put("source_sha256", sha);
-            prov.put("source_format", ckpt.format() + " (state dict at " + ckpt.container() + ")");
-            prov.put("imported", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            prov.put("tensors_used", Integer.toString(m.used().size()));
-            prov.put("tensors_dropped", m.dropped().size() + ": " + summariseDropped(m.dropped()));
-            ModelDescriptor desc = d.with(prov, Map.of());
+            model.setWeights(toSafeTensors(m), checkpoint.toString());
+            ModelDescriptor desc = d.with(provenance(prov, m), Map.of());
             model.save(output, desc);
             return new Report(output, desc, sha, m.used().size(), m.dropped(), ckpt.format(), ckpt.container(),
                     ckpt.strippedPrefixes());
         }
+    }
+
+    private static Map<String, SafeTensors.Tensor> toSafeTensors(Mapping m) {
+        Map<String, SafeTensors.Tensor> weights = new LinkedHashMap<>();
+        m.used().forEach((k, t) -> weights.put(k, new SafeTensors.Tensor(t.shape(), t.data())));
+        return weights;
+    }
+
+    private static Map<String, String> provenance(Map<String, String> base, Mapping m) {
+        Map<String, String> prov = new LinkedHashMap<>(base);
+        prov.put("tensors_used", Integer.toString(m.used().size()));
+        prov.put("tensors_dropped", m.dropped().size() + ": " + summariseDropped(m.dropped()));
+        return prov;
     }
 
     /** E.g. {@code resnet.fc.weight, resnet.fc.bias, 53 x num_batches_tracked}. */

@@ -27,6 +27,7 @@ import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.nn.ReferenceNames;
 import org.infnet.nn.ReferenceTable;
+import org.infnet.nn.UNetConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,19 +131,63 @@ class PytorchImportTest {
     }
 
     @Test
-    void unetImportValidatesThenSaysTheArchitectureIsNotAvailable() throws Exception {
+    void aUnetCheckpointImportsIntoAModelFolderThatLoadsWithItsValues() throws Exception {
+        Map<String, TorchTensor> sd = new LinkedHashMap<>();
+        synthetic(unet).forEach((k, v) -> sd.put("module." + k, v));
         Path pth = dir.resolve("unet.pth");
-        TorchWriter.write(pth, synthetic(unet), "state_dict");
-        IOException e = assertThrows(IOException.class,
-                () -> PytorchImport.run(pth, "multiclass-unet", dir.resolve("out"), null, Device.cpu()));
-        assertTrue(e.getMessage().contains("valid multiclass-unet state dict (128 tensors")
-                && e.getMessage().contains("not available"), e.getMessage());
-        assertTrue(!Files.exists(dir.resolve("out")));
+        TorchWriter.write(pth, sd, "state_dict");
+        Path out = dir.resolve("unet-model");
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream er = new ByteArrayOutputStream();
+        int status = Main.run(new String[] {"import-pytorch", pth.toString(), "--arch", "multiclass-unet", "--output",
+            out.toString()}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(er, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, er.toString(StandardCharsets.UTF_8));
+        String printed = o.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("tensors used: 110; dropped: 18 (18 x num_batches_tracked)"), printed);
+        ModelDescriptor d = ModelDescriptor.parse(Files.readString(out.resolve(ModelDescriptor.FILE)), "model.json");
+        assertTrue(d.isUNet());
+        assertEquals(null, d.network());
+        assertEquals(UNetConfig.PAPER, d.unet());
+        assertEquals("multiclass-unet", d.architecture());
+        assertEquals("unet", d.name());
+        assertEquals(PytorchImport.sha256(pth), d.provenance().get("source_sha256"));
+        Map<String, SafeTensors.Tensor> w = SafeTensors.read(out.resolve(d.weights()));
+        assertEquals(110, w.size());
+        for (ReferenceTable.Row r : unet.rows()) {
+            if (!r.name().endsWith("num_batches_tracked")) {
+                assertArrayEquals(tensor(r).data(), w.get(r.name()).data(), r.name());
+            }
+        }
+        try (MultiClassModel m = MultiClassModel.load(out, Device.cpu())) {
+            assertEquals(110, m.parameters().size());
+            ReferenceTable.Row r = unet.rows().stream()
+                    .filter(x -> x.name().equals("up2.conv.double_conv.4.running_mean")).findFirst().orElseThrow();
+            assertArrayEquals(tensor(r).data(), m.parameters().get(r.name()).getArray().toFloatArray());
+        }
+        // the folder is not an Inf-Net, and says so
+        IOException e = assertThrows(IOException.class, () -> InfNetModel.load(out, Device.cpu()).close());
+        assertTrue(e.getMessage().contains("multi-class U-Net"), e.getMessage());
+    }
+
+    @Test
+    void aWrongCheckpointIsRefusedAsAUnet() throws Exception {
         // an Inf-Net checkpoint is not a U-Net
         Path small = Path.of(getClass().getResource("/pth/float32.pth").toURI());
         IOException e2 = assertThrows(IOException.class,
                 () -> PytorchImport.run(small, "multiclass-unet", dir.resolve("out"), null, Device.cpu()));
         assertTrue(e2.getMessage().contains("128 missing") && e2.getMessage().contains("7 unexpected"), e2.getMessage());
+        assertTrue(!Files.exists(dir.resolve("out")));
+        // a U-Net checkpoint with a mis-shaped tensor
+        Map<String, TorchTensor> sd = synthetic(unet);
+        sd.put("outc.conv.weight", new TorchTensor("float32", new long[] {2, 64, 1, 1}, new float[128]));
+        Path pth = dir.resolve("bad.pth");
+        TorchWriter.write(pth, sd, "state_dict");
+        IOException e = assertThrows(IOException.class,
+                () -> PytorchImport.run(pth, "multiclass-unet", dir.resolve("out"), null, Device.cpu()));
+        assertTrue(e.getMessage().contains("1 wrong shape: outc.conv.weight is 2x64x1x1, expected 3x64x1x1"),
+                e.getMessage());
+        assertTrue(!Files.exists(dir.resolve("out")));
     }
 
     @Test

@@ -13,6 +13,7 @@ final class ReferenceNetwork {
 
     static final Path REFERENCE = Path.of("..", "shared", "reference");
     static final Path INFNET_TABLE = REFERENCE.resolve("infnet-res2net50-state-dict.tsv");
+    static final Path UNET_TABLE = REFERENCE.resolve("multiclass-unet-state-dict.tsv");
     static final Path PARITY = REFERENCE.resolve("parity");
 
     private ReferenceNetwork() {}
@@ -22,6 +23,13 @@ final class ReferenceNetwork {
             throw new IllegalStateException("The reference tables must be at " + INFNET_TABLE.toAbsolutePath());
         }
         return ReferenceTable.read(INFNET_TABLE);
+    }
+
+    static ReferenceTable unetTable() throws IOException {
+        if (!Files.exists(UNET_TABLE)) {
+            throw new IllegalStateException("The reference tables must be at " + UNET_TABLE.toAbsolutePath());
+        }
+        return ReferenceTable.read(UNET_TABLE);
     }
 
     /** PARITY.md's closed-formula value of flat index i of row k. */
@@ -84,7 +92,7 @@ final class ReferenceNetwork {
         return f;
     }
 
-    /** PARITY.md's Inf-Net input: x[0,c,y,x] = sin(0.031x + 0.017y + 1.3c). */
+    /** PARITY.md's inputs: x[0,c,y,x] = sin(0.031x + 0.017y + 1.3c + phase) (phase 0 for Inf-Net, 0.5 for the U-Net). */
     static NDArray parityInput(NDManager m, int channels, double phase) {
         int s = 352;
         float[] v = new float[channels * s * s];
