@@ -3,7 +3,7 @@
 # phantom slice with the bundled model. Run from the repository root after `mvn package`.
 set -euo pipefail
 DISPLAY_NUM="${DISPLAY_NUM:-:97}"
-Xvfb "$DISPLAY_NUM" -screen 0 1200x720x24 >/dev/null 2>&1 &
+Xvfb "$DISPLAY_NUM" -screen 0 1100x700x24 >/dev/null 2>&1 &
 XVFB=$!
 trap 'kill $XVFB' EXIT
 sleep 2

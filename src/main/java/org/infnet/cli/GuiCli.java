@@ -28,6 +28,7 @@ final class GuiCli {
             ImageJ ij = new ImageJ(ImageJ.NO_SHOW);
             CommandBridge.addMenus(CommandBridge.install(ctx), PluginsConfig.bundled().stream()
                     .filter(e -> e.menu().startsWith(CommandBridge.MENU_ROOT)).toList());
+            ij.setLocation(0, 0);
             ij.setVisible(true);
             IJ.showStatus("Inf-Net commands are in Plugins>Inf-Net");
             out.println("ImageJ is open; Inf-Net commands are under Plugins>Inf-Net");
