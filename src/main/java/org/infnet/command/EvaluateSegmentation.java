@@ -10,6 +10,7 @@ import org.infnet.eval.FolderEvaluation;
 import org.infnet.eval.MeanCurves;
 import org.infnet.eval.Summary;
 import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
@@ -39,6 +40,9 @@ public class EvaluateSegmentation implements Command {
     @Parameter
     private LogService log;
 
+    @Parameter(required = false)
+    private StatusService status;
+
     private ResultsTable table;
     private Plot plot;
 
@@ -46,7 +50,8 @@ public class EvaluateSegmentation implements Command {
     public void run() {
         FolderEvaluation.Result r;
         try {
-            r = FolderEvaluation.evaluate(predictions.toPath(), groundTruth.toPath(), false);
+            r = FolderEvaluation.evaluate(predictions.toPath(), groundTruth.toPath(), false,
+                    org.infnet.eval.io.ImageFiles::read, new CommandProgress(status));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Inf-Net evaluation failed: " + e.getMessage(), e);
         }

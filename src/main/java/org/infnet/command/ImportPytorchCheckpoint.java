@@ -5,6 +5,7 @@ import java.io.File;
 import org.infnet.model.PytorchImport;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -31,13 +32,22 @@ public class ImportPytorchCheckpoint implements Command {
     @Parameter
     private LogService log;
 
+    @Parameter(required = false)
+    private StatusService status;
+
     @Override
     public void run() {
         try {
+            if (status != null) {
+                status.showStatus("Inf-Net: importing " + checkpoint.getName() + " ...");
+            }
             PytorchImport.Report r = PytorchImport.run(checkpoint.toPath(), arch, output.toPath(), name, Device.cpu());
             model = r.folder().toString();
             log.info("Inf-Net: imported " + checkpoint + " (" + r.used() + " tensors used, " + r.dropped().size()
                     + " dropped: " + PytorchImport.summariseDropped(r.dropped()) + ") into " + model);
+            if (status != null) {
+                status.showStatus("Inf-Net: imported " + checkpoint.getName());
+            }
         } catch (Exception e) {
             throw new IllegalStateException("Inf-Net import failed: " + e.getMessage(), e);
         }

@@ -123,6 +123,15 @@ public final class FolderEvaluation {
      */
     public static Result evaluate(Path predictionDir, Path gtDir, boolean strict, ImageReader reader)
             throws IOException {
+        return evaluate(predictionDir, gtDir, strict, reader, org.infnet.infer.Progress.NONE);
+    }
+
+    /**
+     * Evaluation with a given reader, reporting one step per matched image to {@code progress}, which can
+     * cancel between images ({@link java.util.concurrent.CancellationException}).
+     */
+    public static Result evaluate(Path predictionDir, Path gtDir, boolean strict, ImageReader reader,
+            org.infnet.infer.Progress progress) throws IOException {
         List<Problem> problems = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
         Map<String, Path> preds = index(predictionDir, true, problems, ignored);
@@ -144,12 +153,18 @@ public final class FolderEvaluation {
 
         EvalAccumulator acc = new EvalAccumulator();
         List<ImageResult> images = new ArrayList<>();
+        int total = (int) gts.keySet().stream().filter(preds::containsKey).count();
+        int done = 0;
         for (Map.Entry<String, Path> e : gts.entrySet()) {
             String name = e.getKey();
             Path predPath = preds.get(name);
             if (predPath == null) {
                 continue;
             }
+            if (progress.cancelled()) {
+                throw new java.util.concurrent.CancellationException("evaluation cancelled");
+            }
+            progress.update(done++, total, "evaluating " + name);
             Path gtPath = e.getValue();
             GrayImage gt = readOrReport(reader, name, gtPath, problems);
             GrayImage pred = readOrReport(reader, name, predPath, problems);
