@@ -39,7 +39,8 @@ final class CommandDialog {
             } else if (Number.class.isAssignableFrom(box(t))) {
                 double d = def == null ? 0 : ((Number) def).doubleValue();
                 boolean integral = box(t) == Integer.class || box(t) == Long.class;
-                gd.addNumericField(label, d, integral ? 0 : (Math.abs(d) < 0.01 && d != 0 ? 6 : 3));
+                gd.addNumericField(label, d, integral || d == Math.rint(d) && Math.abs(d) >= 10 ? 0
+                        : (Math.abs(d) < 0.01 && d != 0 ? 6 : 3));
             } else {
                 gd.addStringField(label, def == null ? "" : def.toString(), 24);
             }
