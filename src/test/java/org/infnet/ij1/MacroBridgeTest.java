@@ -97,6 +97,19 @@ class MacroBridgeTest {
     }
 
     @Test
+    void openImageReadsAFolderOfSlicesAsOneStackAndReportsErrorsAsText() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = macro("t = call(\"org.infnet.ij1.OpenImage.open\", getArgument());\n"
+                + "print(\"opened \" + nSlices + \" \" + getWidth());\n"
+                + "e = call(\"org.infnet.ij1.OpenImage.open\", getArgument() + \"/missing.nii.gz\");\n"
+                + "print(e);", Path.of("test-images/Imgs").toAbsolutePath().toString(), out, err);
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, o + err);
+        assertTrue(o.contains("opened 8 512"), o);
+        assertTrue(o.lines().anyMatch(l -> l.startsWith("error:") && l.contains("missing.nii.gz")), o);
+    }
+
+    @Test
     void macroOptionsFollowImageJ1Syntax() {
         Map<String, String> m = MacroOptions.parse("model=[my model] Threshold=0.3 overlay rois=false");
         assertEquals("my model", m.get("model"));
