@@ -55,7 +55,7 @@ public final class Main {
                 "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
                 "  import-pytorch FILE.pth --arch infnet-res2net50|multiclass-unet --output DIR [--name NAME]",
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
-                "            [--validation DIR | --val-count N] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
+                "            [--validation DIR | --val-count N | --val-fraction F] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
                 "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",
                 "            [--repeat-first N] [--init MODEL_DIR] [--device cpu|gpu] [--checkpoint-minutes M]",
                 "  macro     FILE.ijm [ARGUMENT]   run an ImageJ macro headless; Inf-Net commands by menu label",

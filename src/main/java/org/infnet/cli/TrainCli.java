@@ -18,7 +18,7 @@ final class TrainCli {
     private TrainCli() {}
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Args a = new Args(argv, Set.of("data", "output", "arch", "validation", "val-count", "epochs", "batch", "lr",
+        Args a = new Args(argv, Set.of("data", "output", "arch", "validation", "val-count", "val-fraction", "epochs", "batch", "lr",
                 "decay-every", "decay-rate", "clip", "scales", "augment", "seed", "repeat-first", "init", "device",
                 "checkpoint-minutes", "name"), Set.of());
         if (a.all("data").isEmpty()) {
@@ -37,7 +37,9 @@ final class TrainCli {
                 p.trainSize(), a.integer("seed", (int) p.seed()), aug, a.number("checkpoint-minutes", 15));
         String arch = a.get("arch", InfNetConfig.COMPACT.architecture());
         TrainingJob job = new TrainingJob(a.all("data").stream().map(Path::of).toList(),
-                a.has("validation") ? Path.of(a.get("validation", null)) : null, a.integer("val-count", 10),
+                a.has("validation") ? Path.of(a.get("validation", null)) : null, a.has("val-fraction")
+                        ? TrainingJob.heldOutCount(Path.of(a.all("data").get(0)), Double.parseDouble(a.get("val-fraction", null)))
+                        : a.integer("val-count", 10),
                 a.integer("repeat-first", 1), InfNetConfig.preset(arch), cfg, a.path("output"),
                 a.has("init") ? Path.of(a.get("init", null)) : null, a.get("device", "cpu"), a.get("name", arch));
         List<EpochLog> logs = job.run(new TrainingListener() {

@@ -36,6 +36,9 @@ public class TrainInfNet implements Command {
     @Parameter(label = "Hold out for validation (if no folder)", min = "0")
     private int valCount = 10;
 
+    @Parameter(label = "or hold out this fraction (0 = use the count)", min = "0", max = "0.9", required = false)
+    private double valFraction;
+
     @Parameter(label = "Backbone", choices = {"infnet-compact", "infnet-res2net50"})
     private String arch = "infnet-compact";
 
@@ -86,7 +89,13 @@ public class TrainInfNet implements Command {
         if (extra != null) {
             roots.add(extra.toPath());
         }
-        TrainingJob job = new TrainingJob(roots, validation == null ? null : validation.toPath(), valCount, 1,
+        int held;
+        try {
+            held = valFraction > 0 ? TrainingJob.heldOutCount(data.toPath(), valFraction) : valCount;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Inf-Net training: " + e.getMessage(), e);
+        }
+        TrainingJob job = new TrainingJob(roots, validation == null ? null : validation.toPath(), held, 1,
                 InfNetConfig.preset(arch), cfg, output.toPath(), init == null ? null : init.toPath(), device, arch);
         try {
             job.run(new TrainingListener() {

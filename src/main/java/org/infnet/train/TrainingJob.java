@@ -59,6 +59,23 @@ public record TrainingJob(List<Path> dataRoots, Path validationRoot, int validat
         }
     }
 
+    /**
+     * The number of slices a validation fraction holds out of {@code firstRoot}: {@code round(fraction * n)},
+     * at least 1 and at most n - 1.
+     *
+     * @throws IllegalArgumentException if {@code fraction} is not in (0, 1)
+     */
+    public static int heldOutCount(Path firstRoot, double fraction) throws IOException {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), not " + fraction);
+        }
+        int n = InfNetDataset.open(firstRoot).names().size();
+        if (n < 2) {
+            throw new IOException(firstRoot + ": " + n + " slice(s), too few to hold any out for validation");
+        }
+        return (int) Math.max(1, Math.min(n - 1, Math.round(fraction * n)));
+    }
+
     /** Reads the data roots and holds out the validation slices (see the record's parameters). */
     Data load(TrainingListener listener) throws IOException {
         List<Sample> validation = new ArrayList<>();

@@ -139,4 +139,19 @@ class TrainingJobTest {
                 () -> job(List.of(train), null, 3, 1, dir.resolve("out")).load(TrainingListener.NONE));
         assertTrue(e.getMessage().contains("cannot hold out 3"), e.getMessage());
     }
+
+    @Test
+    void aValidationFractionRoundsToAtLeastOneAndLeavesAtLeastOneForTraining() throws IOException {
+        List<String> all = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            all.add(Integer.toString(i));
+        }
+        Path doctor = dataset(dir.resolve("frac"), all, 10);
+        assertEquals(2, TrainingJob.heldOutCount(doctor, 0.2)); // 2.4 -> 2
+        assertEquals(3, TrainingJob.heldOutCount(doctor, 0.25));
+        assertEquals(1, TrainingJob.heldOutCount(doctor, 0.01));
+        assertEquals(11, TrainingJob.heldOutCount(doctor, 0.99));
+        assertThrows(IllegalArgumentException.class, () -> TrainingJob.heldOutCount(doctor, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> TrainingJob.heldOutCount(doctor, 0));
+    }
 }
