@@ -67,6 +67,11 @@ public final class MultiClassUNet extends CompositeBlock {
 
     /** The input shape for a batch of square inputs of the given side. */
     public Shape inputShape(int batch, int side) {
+        return inputShape(config, batch, side);
+    }
+
+    /** The input shape of a network of {@code config} for a batch of square inputs of the given side. */
+    public static Shape inputShape(UNetConfig config, int batch, int side) {
         return new Shape(batch, config.inChannels(), side, side);
     }
 

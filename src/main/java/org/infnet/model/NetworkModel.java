@@ -1,0 +1,183 @@
+package org.infnet.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.infnet.io.AtomicFiles;
+import org.infnet.io.SafeTensors;
+import org.infnet.nn.ReferenceNames;
+
+/**
+ * What {@link InfNetModel} and {@link MultiClassModel} share: a network with its descriptor, owning the DJL
+ * {@link Model} that holds the parameters (close it to free the native memory), its parameters under the
+ * original PyTorch state-dict names ({@link ReferenceNames}), and the model folder format ({@code model.json}
+ * + a safetensors file, running statistics included).
+ *
+ * @param <B> the network block
+ */
+public abstract class NetworkModel<B extends AbstractBlock> implements AutoCloseable {
+
+    private final Model model;
+    private final B net;
+    private final ModelDescriptor descriptor;
+    private final Map<String, Parameter> params;
+
+    /**
+     * Builds {@code net} in a new DJL model on {@code device}: Kaiming-normal (fan-in, gain 2) weights for
+     * training from scratch, parameters initialised for input {@code initShape}.
+     */
+    protected NetworkModel(ModelDescriptor descriptor, Device device, B net, Shape initShape) {
+        this.descriptor = descriptor;
+        this.net = net;
+        this.model = Model.newInstance(descriptor.name(), device, "PyTorch");
+        try {
+            net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                    XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+            model.setBlock(net);
+            net.initialize(model.getNDManager(), DataType.FLOAT32, initShape);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        this.params = ReferenceNames.of(net);
+    }
+
+    /** Reads and checks the descriptor of a model folder. */
+    static ModelDescriptor readDescriptor(Path folder) throws IOException {
+        Path desc = folder.resolve(ModelDescriptor.FILE);
+        if (!Files.isRegularFile(desc)) {
+            throw new IOException(folder + ": not a model folder (no " + ModelDescriptor.FILE + ")");
+        }
+        return ModelDescriptor.parse(Files.readString(desc, StandardCharsets.UTF_8), desc.toString());
+    }
+
+    /** Reads the descriptor and the weights of a model packaged as class-path resources under {@code base}. */
+    static Map.Entry<ModelDescriptor, Map<String, SafeTensors.Tensor>> readResource(String base) throws IOException {
+        String descName = base + "/" + ModelDescriptor.FILE;
+        ModelDescriptor d;
+        try (InputStream in = NetworkModel.class.getResourceAsStream(descName)) {
+            if (in == null) {
+                throw new IOException(descName + ": no such bundled model");
+            }
+            d = ModelDescriptor.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), descName);
+        }
+        String wName = base + "/" + d.weights();
+        try (InputStream in = NetworkModel.class.getResourceAsStream(wName)) {
+            if (in == null) {
+                throw new IOException(wName + ": bundled weights missing");
+            }
+            return Map.entry(d, SafeTensors.read(in, wName));
+        }
+    }
+
+    /** Fills a freshly built model with {@code weights}, closing it if they do not fit. */
+    static <M extends NetworkModel<?>> M filled(M m, Map<String, SafeTensors.Tensor> weights, String source)
+            throws IOException {
+        try {
+            m.setWeights(weights, source);
+            return m;
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Copies weights into the network. Every parameter must be present with its exact shape, and no
+     * entry may be left over; otherwise nothing is guaranteed about the network and an IOException
+     * lists the missing, unexpected and mis-shaped names.
+     */
+    public void setWeights(Map<String, SafeTensors.Tensor> weights, String source) throws IOException {
+        List<String> problems = new ArrayList<>();
+        TreeSet<String> extra = new TreeSet<>(weights.keySet());
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            SafeTensors.Tensor t = weights.get(e.getKey());
+            extra.remove(e.getKey());
+            NDArray a = e.getValue().getArray();
+            if (t == null) {
+                problems.add("missing " + e.getKey());
+            } else if (!Arrays.equals(t.shape(), a.getShape().getShape())) {
+                problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", network expects "
+                        + a.getShape());
+            } else {
+                a.set(t.data());
+            }
+        }
+        extra.forEach(k -> problems.add("unexpected " + k));
+        if (!problems.isEmpty()) {
+            int n = problems.size();
+            String head = String.join("; ", problems.subList(0, Math.min(8, n)));
+            throw new IOException(source + ": weights do not fit network " + descriptor.architecture()
+                    + " (" + n + " problem" + (n == 1 ? "" : "s") + ": " + head + (n > 8 ? "; ..." : "") + ")");
+        }
+    }
+
+    /** All parameter values (including running statistics) under their reference names. */
+    public Map<String, SafeTensors.Tensor> weights() {
+        Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
+        params.forEach((k, p) -> {
+            NDArray a = p.getArray();
+            out.put(k, new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray()));
+        });
+        return out;
+    }
+
+    /** Writes the model folder (descriptor and weights), each file atomically. */
+    public void save(Path folder, ModelDescriptor descriptor) throws IOException {
+        if (descriptor.isUNet() != this.descriptor.isUNet()) {
+            throw new IllegalArgumentException("descriptor '" + descriptor.name() + "' describes "
+                    + descriptor.architecture() + ", not this model's " + this.descriptor.architecture());
+        }
+        Files.createDirectories(folder);
+        SafeTensors.write(folder.resolve(descriptor.weights()), weights(),
+                Map.of("format", ModelDescriptor.FORMAT, "architecture", descriptor.architecture()));
+        AtomicFiles.writeString(folder.resolve(ModelDescriptor.FILE), descriptor.toJson());
+    }
+
+    /** Stops gradient recording on every parameter (inference only: faster, less memory). */
+    public void freeze() {
+        params.values().forEach(p -> p.getArray().setRequiresGradient(false));
+    }
+
+    /** The network. */
+    public B net() {
+        return net;
+    }
+
+    /** The descriptor the network was built from. */
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** Parameters by reference name. */
+    public Map<String, Parameter> parameters() {
+        return params;
+    }
+
+    /** The manager holding the parameters; create per-batch sub-managers from it. */
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
