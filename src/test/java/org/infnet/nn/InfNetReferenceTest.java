@@ -11,10 +11,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,12 +44,7 @@ class InfNetReferenceTest {
 
     @Test
     void trainableValuesMatchTheOriginalWithoutItsClassifier() {
-        long trainable = 0;
-        for (Parameter p : net.getParameters().values()) {
-            if (p.requiresGradient()) {
-                trainable += p.getArray().size();
-            }
-        }
+        long trainable = ReferenceNetwork.trainableValues(net);
         assertEquals(31_072_721L, trainable);
         long original = table.rows().stream().filter(r -> !ReferenceNames.isBufferName(r.name()))
                 .mapToLong(ReferenceTable.Row::size).sum();
@@ -61,21 +54,8 @@ class InfNetReferenceTest {
 
     @Test
     void trainableShapesEqualTheReferenceMultiset() {
-        List<String> ours = new ArrayList<>();
-        for (Parameter p : net.getParameters().values()) {
-            if (p.requiresGradient()) {
-                ours.add(p.getArray().getShape().toString());
-            }
-        }
-        List<String> ref = new ArrayList<>();
-        for (ReferenceTable.Row r : table.rows()) {
-            if (!ReferenceNames.isBufferName(r.name()) && !r.name().startsWith("resnet.fc.")) {
-                ref.add(new Shape(r.shape()).toString());
-            }
-        }
-        ours.sort(null);
-        ref.sort(null);
-        assertEquals(ref, ours);
+        assertEquals(ReferenceNetwork.referenceTrainableShapes(table, n -> !n.startsWith("resnet.fc.")),
+                ReferenceNetwork.trainableShapes(net));
     }
 
     @Test
@@ -117,13 +97,7 @@ class InfNetReferenceTest {
             StringBuilder report = new StringBuilder();
             double worst = 0;
             for (int i = 0; i < 5; i++) {
-                float[] ref = ReferenceNetwork.readF32(ReferenceNetwork.PARITY.resolve(files[i]));
-                float[] got = out.get(i).toFloatArray();
-                assertEquals(ref.length, got.length);
-                double max = 0;
-                for (int j = 0; j < ref.length; j++) {
-                    max = Math.max(max, Math.abs(ref[j] - got[j]));
-                }
+                double max = ReferenceNetwork.maxAbsDiff(files[i], out.get(i));
                 report.append(files[i]).append(": max abs diff ").append(max).append('\n');
                 worst = Math.max(worst, max);
             }

@@ -12,10 +12,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,14 +45,8 @@ class MultiClassUNetTest {
 
     @Test
     void trainableValuesMatchTheOriginal() {
-        long trainable = 0;
-        long all = 0;
-        for (Parameter p : net.getParameters().values()) {
-            all += p.getArray().size();
-            if (p.requiresGradient()) {
-                trainable += p.getArray().size();
-            }
-        }
+        long trainable = ReferenceNetwork.trainableValues(net);
+        long all = net.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
         assertEquals(17_269_251L, trainable);
         long original = table.rows().stream().filter(r -> !ReferenceNames.isBufferName(r.name()))
                 .mapToLong(ReferenceTable.Row::size).sum();
@@ -68,21 +60,7 @@ class MultiClassUNetTest {
 
     @Test
     void trainableShapesEqualTheReferenceMultiset() {
-        List<String> ours = new ArrayList<>();
-        for (Parameter p : net.getParameters().values()) {
-            if (p.requiresGradient()) {
-                ours.add(p.getArray().getShape().toString());
-            }
-        }
-        List<String> ref = new ArrayList<>();
-        for (ReferenceTable.Row r : table.rows()) {
-            if (!ReferenceNames.isBufferName(r.name())) {
-                ref.add(new Shape(r.shape()).toString());
-            }
-        }
-        ours.sort(null);
-        ref.sort(null);
-        assertEquals(ref, ours);
+        assertEquals(ReferenceNetwork.referenceTrainableShapes(table, n -> true), ReferenceNetwork.trainableShapes(net));
     }
 
     @Test
@@ -146,8 +124,7 @@ class MultiClassUNetTest {
         try (NDManager m = manager.newSubManager()) {
             MultiClassUNet c = MultiClassUNet.builder().config(UNetConfig.COMPACT).build();
             c.initialize(m, DataType.FLOAT32, c.inputShape(1, 32));
-            long n = c.getParameters().values().stream().filter(Parameter::requiresGradient)
-                    .mapToLong(p -> p.getArray().size()).sum();
+            long n = ReferenceNetwork.trainableValues(c);
             assertTrue(n > 17_269_251L / 17 && n < 17_269_251L / 15, "compact values " + n);
             assertEquals(ReferenceNames.of(net).keySet(), ReferenceNames.of(c).keySet());
             assertEquals(UNetConfig.COMPACT, UNetConfig.preset("multiclass-unet-compact"));
@@ -164,13 +141,7 @@ class MultiClassUNetTest {
             NDArray out = net.forward(new ParameterStore(m, false), new NDList(input), false).head();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(new Shape(1, 3, 352, 352), out.getShape());
-            float[] ref = ReferenceNetwork.readF32(ReferenceNetwork.PARITY.resolve("unet_logits.f32"));
-            float[] got = out.toFloatArray();
-            assertEquals(ref.length, got.length);
-            double max = 0;
-            for (int j = 0; j < ref.length; j++) {
-                max = Math.max(max, Math.abs(ref[j] - got[j]));
-            }
+            double max = ReferenceNetwork.maxAbsDiff("unet_logits.f32", out);
             String report = "unet_logits.f32: max abs diff " + max + " (forward " + ms + " ms)";
             System.out.println(report);
             assertTrue(max < 1e-3, report);

@@ -85,6 +85,38 @@ final class ReferenceNetwork {
         return used;
     }
 
+    /** Trainable values of a network (batch-norm running statistics excluded). */
+    static long trainableValues(ai.djl.nn.Block net) {
+        return net.getParameters().values().stream().filter(Parameter::requiresGradient)
+                .mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    /** Sorted shapes of a network's trainable parameters. */
+    static java.util.List<String> trainableShapes(ai.djl.nn.Block net) {
+        return net.getParameters().values().stream().filter(Parameter::requiresGradient)
+                .map(p -> p.getArray().getShape().toString()).sorted().toList();
+    }
+
+    /** Sorted shapes of a table's trainable rows (buffers excluded) that {@code keep} accepts. */
+    static java.util.List<String> referenceTrainableShapes(ReferenceTable table, java.util.function.Predicate<String> keep) {
+        return table.rows().stream().filter(r -> !ReferenceNames.isBufferName(r.name()) && keep.test(r.name()))
+                .map(r -> new ai.djl.ndarray.types.Shape(r.shape()).toString()).sorted().toList();
+    }
+
+    /** Max abs difference between an output and a parity oracle file of the same length. */
+    static double maxAbsDiff(String parityFile, NDArray out) throws IOException {
+        float[] ref = readF32(PARITY.resolve(parityFile));
+        float[] got = out.toFloatArray();
+        if (ref.length != got.length) {
+            throw new AssertionError(parityFile + ": " + ref.length + " values, output has " + got.length);
+        }
+        double max = 0;
+        for (int j = 0; j < ref.length; j++) {
+            max = Math.max(max, Math.abs(ref[j] - got[j]));
+        }
+        return max;
+    }
+
     static float[] readF32(Path file) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         float[] f = new float[b.remaining() / 4];
