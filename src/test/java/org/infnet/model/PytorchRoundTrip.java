@@ -6,12 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.infnet.io.Resampling;
 
 /**
@@ -30,10 +27,10 @@ public final class PytorchRoundTrip {
         JsonObject info = JsonParser.parseString(Files.readString(rt.resolve("info.json"))).getAsJsonObject();
         int w = info.get("width").getAsInt();
         int h = info.get("height").getAsInt();
-        float[] slice = f32(rt.resolve("slice.f32"));
-        float[] ref = f32(rt.resolve("maps.f32"));
+        float[] slice = RoundTripCheck.f32(rt.resolve("slice.f32"));
+        float[] ref = RoundTripCheck.f32(rt.resolve("maps.f32"));
         String[] names = {"map5", "map4", "map3", "map2", "edge"};
-        double worst = 0;
+        int status;
         try (InfNetModel m = InfNetModel.load(model, Device.cpu())) {
             m.freeze();
             System.out.println("model " + m.descriptor().name() + ", source_sha256 "
@@ -45,27 +42,13 @@ public final class PytorchRoundTrip {
                         new NDList(new InputEncoder(m.descriptor().normalisation()).encode(nd, List.of(resized), side)),
                         false);
                 int plane = side * side;
+                float[][] got = new float[5][];
                 for (int k = 0; k < 5; k++) {
-                    float[] got = out.get(k).toFloatArray();
-                    double max = 0;
-                    double range = 0;
-                    for (int i = 0; i < plane; i++) {
-                        max = Math.max(max, Math.abs(got[i] - ref[k * plane + i]));
-                        range = Math.max(range, Math.abs(ref[k * plane + i]));
-                    }
-                    worst = Math.max(worst, max);
-                    System.out.printf(Locale.ROOT, "%s: max abs diff %.3e (max |torch| %.3f)%n", names[k], max, range);
+                    got[k] = out.get(k).toFloatArray();
                 }
+                status = RoundTripCheck.report(names, got, ref, plane);
             }
         }
-        System.out.printf(Locale.ROOT, "worst %.3e -> %s%n", worst, worst < 1e-3 ? "PASS (< 1e-3)" : "FAIL");
-        System.exit(worst < 1e-3 ? 0 : 1);
-    }
-
-    private static float[] f32(Path p) throws java.io.IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] f = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(f);
-        return f;
+        System.exit(status);
     }
 }

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,11 +25,11 @@ public final class UNetRoundTrip {
         Path model = Path.of(args[0]);
         Path rt = Path.of(args.length > 1 ? args[1] : "/tmp/unet_roundtrip");
         JsonObject info = JsonParser.parseString(Files.readString(rt.resolve("info.json"))).getAsJsonObject();
-        float[] slice = f32(rt.resolve("slice.f32"));
-        float[] prior = f32(rt.resolve("prior.f32"));
-        float[] ref = f32(rt.resolve("logits.f32"));
+        float[] slice = RoundTripCheck.f32(rt.resolve("slice.f32"));
+        float[] prior = RoundTripCheck.f32(rt.resolve("prior.f32"));
+        float[] ref = RoundTripCheck.f32(rt.resolve("logits.f32"));
         String[] names = {"background", "GGO", "consolidation"};
-        double worst = 0;
+        int status;
         try (MultiClassModel m = MultiClassModel.load(model, Device.cpu())) {
             m.freeze();
             System.out.println("model " + m.descriptor().name() + ", source_sha256 "
@@ -46,26 +44,13 @@ public final class UNetRoundTrip {
                 float[] got = logits.toFloatArray();
                 System.out.printf(Locale.ROOT, "forward %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 int plane = side * side;
+                float[][] planes = new float[names.length][];
                 for (int k = 0; k < names.length; k++) {
-                    double max = 0;
-                    double range = 0;
-                    for (int i = 0; i < plane; i++) {
-                        max = Math.max(max, Math.abs(got[k * plane + i] - ref[k * plane + i]));
-                        range = Math.max(range, Math.abs(ref[k * plane + i]));
-                    }
-                    worst = Math.max(worst, max);
-                    System.out.printf(Locale.ROOT, "%s: max abs diff %.3e (max |torch| %.3f)%n", names[k], max, range);
+                    planes[k] = java.util.Arrays.copyOfRange(got, k * plane, (k + 1) * plane);
                 }
+                status = RoundTripCheck.report(names, planes, ref, plane);
             }
         }
-        System.out.printf(Locale.ROOT, "worst %.3e -> %s%n", worst, worst < 1e-3 ? "PASS (< 1e-3)" : "FAIL");
-        System.exit(worst < 1e-3 ? 0 : 1);
-    }
-
-    private static float[] f32(Path p) throws java.io.IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] f = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(f);
-        return f;
+        System.exit(status);
     }
 }
