@@ -188,19 +188,10 @@ public final class PytorchImport {
         prov.put("source_sha256", sha);
         prov.put("source_format", ckpt.format() + " (state dict at " + ckpt.container() + ")");
         prov.put("imported", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        if (arch.equals(UNET)) {
-            ModelDescriptor d = ModelDescriptor.create(modelName, UNetConfig.PAPER);
-            try (MultiClassModel model = MultiClassModel.create(d, device)) {
-                Mapping m = map(ckpt.tensors(), table, model.parameters().keySet(), arch, checkpoint.toString());
-                model.setWeights(toSafeTensors(m), checkpoint.toString());
-                ModelDescriptor desc = d.with(provenance(prov, m), Map.of());
-                model.save(output, desc);
-                return new Report(output, desc, sha, m.used().size(), m.dropped(), ckpt.format(), ckpt.container(),
-                        ckpt.strippedPrefixes());
-            }
-        }
-        ModelDescriptor d = ModelDescriptor.create(modelName, InfNetConfig.PAPER);
-        try (InfNetModel model = InfNetModel.create(d, device)) {
+        ModelDescriptor d = arch.equals(UNET) ? ModelDescriptor.create(modelName, UNetConfig.PAPER)
+                : ModelDescriptor.create(modelName, InfNetConfig.PAPER);
+        try (NetworkModel<?> model = arch.equals(UNET) ? MultiClassModel.create(d, device)
+                : InfNetModel.create(d, device)) {
             Mapping m = map(ckpt.tensors(), table, model.parameters().keySet(), arch, checkpoint.toString());
             model.setWeights(toSafeTensors(m), checkpoint.toString());
             ModelDescriptor desc = d.with(provenance(prov, m), Map.of());

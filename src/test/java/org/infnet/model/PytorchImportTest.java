@@ -130,20 +130,35 @@ class PytorchImportTest {
         assertTrue(e.getMessage().contains("1 missing: " + unet.rows().get(0).name()), e.getMessage());
     }
 
-    @Test
-    void aUnetCheckpointImportsIntoAModelFolderThatLoadsWithItsValues() throws Exception {
+    private record Cli(int status, String out, String err) {}
+
+    /** Writes {@code table}'s synthetic state dict as a DataParallel checkpoint under state_dict. */
+    private Path checkpoint(ReferenceTable table, String fileName) throws IOException {
         Map<String, TorchTensor> sd = new LinkedHashMap<>();
-        synthetic(unet).forEach((k, v) -> sd.put("module." + k, v));
-        Path pth = dir.resolve("unet.pth");
+        synthetic(table).forEach((k, v) -> sd.put("module." + k, v));
+        Path pth = dir.resolve(fileName);
         TorchWriter.write(pth, sd, "state_dict");
-        Path out = dir.resolve("unet-model");
+        return pth;
+    }
+
+    private static Cli importCli(String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream er = new ByteArrayOutputStream();
-        int status = Main.run(new String[] {"import-pytorch", pth.toString(), "--arch", "multiclass-unet", "--output",
-            out.toString()}, new PrintStream(o, true, StandardCharsets.UTF_8),
+        String[] argv = new String[args.length + 1];
+        argv[0] = "import-pytorch";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        int status = Main.run(argv, new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(er, true, StandardCharsets.UTF_8));
-        assertEquals(0, status, er.toString(StandardCharsets.UTF_8));
-        String printed = o.toString(StandardCharsets.UTF_8);
+        return new Cli(status, o.toString(StandardCharsets.UTF_8), er.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aUnetCheckpointImportsIntoAModelFolderThatLoadsWithItsValues() throws Exception {
+        Path pth = checkpoint(unet, "unet.pth");
+        Path out = dir.resolve("unet-model");
+        Cli run = importCli(pth.toString(), "--arch", "multiclass-unet", "--output", out.toString());
+        assertEquals(0, run.status(), run.err());
+        String printed = run.out();
         assertTrue(printed.contains("tensors used: 110; dropped: 18 (18 x num_batches_tracked)"), printed);
         ModelDescriptor d = ModelDescriptor.parse(Files.readString(out.resolve(ModelDescriptor.FILE)), "model.json");
         assertTrue(d.isUNet());
@@ -192,18 +207,12 @@ class PytorchImportTest {
 
     @Test
     void cliWritesAModelFolderThatLoadsWithTheCheckpointValues() throws Exception {
-        Map<String, TorchTensor> sd = new LinkedHashMap<>();
-        synthetic(infnet).forEach((k, v) -> sd.put("module." + k, v));
-        Path pth = dir.resolve("Inf-Net-100.pth");
-        TorchWriter.write(pth, sd, "state_dict");
+        Path pth = checkpoint(infnet, "Inf-Net-100.pth");
         Path out = dir.resolve("imported");
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream er = new ByteArrayOutputStream();
-        int status = Main.run(new String[] {"import-pytorch", pth.toString(), "--arch", "infnet-res2net50", "--output",
-            out.toString(), "--name", "original-random"}, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(er, true, StandardCharsets.UTF_8));
-        String printed = o.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, er.toString(StandardCharsets.UTF_8));
+        Cli run = importCli(pth.toString(), "--arch", "infnet-res2net50", "--output", out.toString(), "--name",
+                "original-random");
+        String printed = run.out();
+        assertEquals(0, run.status(), run.err());
         assertTrue(printed.contains("tensors used: " + networkNames.size() + "; dropped: " + (infnet.rows().size()
                 - networkNames.size())), printed);
         ModelDescriptor d = ModelDescriptor.parse(Files.readString(out.resolve(ModelDescriptor.FILE)), "model.json");
@@ -223,9 +232,8 @@ class PytorchImportTest {
             assertEquals(networkNames.size(), m.parameters().size());
         }
         // a second import into the same folder is refused
-        int again = Main.run(new String[] {"import-pytorch", pth.toString(), "--arch", "infnet-res2net50", "--output",
-            out.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(er, true, StandardCharsets.UTF_8));
-        assertEquals(1, again);
-        assertTrue(er.toString(StandardCharsets.UTF_8).contains("already holds a model"));
+        Cli again = importCli(pth.toString(), "--arch", "infnet-res2net50", "--output", out.toString());
+        assertEquals(1, again.status());
+        assertTrue(again.err().contains("already holds a model"), again.err());
     }
 }
