@@ -27,6 +27,8 @@ public final class CommandBridge {
     /** Menu root of every command this bridge exposes. */
     public static final String MENU_ROOT = "Plugins>Inf-Net";
 
+    private static final String[] ROOT = MENU_ROOT.split(">");
+
     private static volatile Context context;
 
     private CommandBridge() {}
@@ -52,8 +54,8 @@ public final class CommandBridge {
         List<CommandInfo> out = new ArrayList<>();
         for (CommandInfo info : ctx.service(CommandService.class).getCommands()) {
             MenuPath p = info.getMenuPath();
-            if (p != null && p.size() >= 3 && p.get(0).getName().equals("Plugins")
-                    && p.get(1).getName().equals("Inf-Net")) {
+            if (p != null && p.size() > ROOT.length && java.util.stream.IntStream.range(0, ROOT.length)
+                    .allMatch(i -> p.get(i).getName().equals(ROOT[i]))) {
                 out.add(info);
             }
         }

@@ -1,6 +1,5 @@
 package org.infnet.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,12 +122,5 @@ class MacrosTest {
             assertTrue(i > 0, e.command());
             assertTrue(Files.exists(Path.of(e.command().substring(i + 4, e.command().indexOf('"', i)))), e.command());
         }
-    }
-
-    @Test
-    void macroCommandLineSplitsQuotedWords() {
-        assertArrayEquals(new String[] {"segment", "/a b/c", "--output", "x"},
-                MacroFunctions.split("segment \"/a b/c\" --output x"));
-        assertEquals("error: unknown command 'nope'", MacroFunctions.run("nope").lines().findFirst().orElse(""));
     }
 }
