@@ -1,6 +1,9 @@
 package org.infnet.model;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /** Engine-specific switches that DJL does not expose through its engine-neutral API. */
 public final class Engines {
@@ -15,6 +18,48 @@ public final class Engines {
     public static void disableGradientRecording() {
         if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+    }
+
+    /**
+     * Copies {@code values} into the existing memory of {@code target} (same number of elements, row-major).
+     *
+     * <p>Use this instead of {@link NDArray#set(float[])}: the PyTorch engine implements {@code set} as
+     * {@code Tensor.set_}, which makes the tensor (and every other handle on it, such as a parameter's
+     * gradient) point at a Java direct buffer that lives only as long as that one Java handle. A copy keeps the
+     * memory owned by the engine.
+     *
+     * @throws IllegalArgumentException if the sizes differ
+     */
+    public static void copyInto(NDArray target, float[] values) {
+        if (values.length != target.size()) {
+            throw new IllegalArgumentException(values.length + " values for an array of shape " + target.getShape());
+        }
+        try (NDManager tmp = target.getManager().newSubManager()) {
+            assign(target, tmp.create(values, target.getShape()));
+        }
+    }
+
+    /** Sets every element of {@code target} to zero in place (also where it held NaN or infinity). */
+    public static void zero(NDArray target) {
+        try (NDManager tmp = target.getManager().newSubManager()) {
+            assign(target, tmp.zeros(target.getShape(), target.getDataType()));
+        }
+    }
+
+    /** {@code target[...] = source} with autograd off (the target may be a parameter, a leaf that requires grad). */
+    private static void assign(NDArray target, NDArray source) {
+        boolean pytorch = "PyTorch".equals(Engine.getInstance().getEngineName());
+        boolean recording = pytorch && ai.djl.pytorch.jni.JniUtils.isGradMode();
+        if (recording) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+        try {
+            target.set(new NDIndex("..."), source);
+        } finally {
+            if (recording) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            }
         }
     }
 }

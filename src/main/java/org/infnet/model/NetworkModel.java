@@ -117,7 +117,7 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
                 problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", network expects "
                         + a.getShape());
             } else {
-                a.set(t.data());
+                Engines.copyInto(a, t.data());
             }
         }
         extra.forEach(k -> problems.add("unexpected " + k));

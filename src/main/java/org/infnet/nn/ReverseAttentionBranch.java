@@ -55,7 +55,10 @@ public final class ReverseAttentionBranch extends CompositeBlock {
         NDArray x = in.get(0);
         NDArray g = in.get(1);
         NDArray e = in.get(2);
-        NDArray w = Activation.sigmoid(g).mul(-1).add(1);
+        // -sigmoid(g) + 1 as the original writes it, but with neg(): DJL's mul(Number) multiplies by a
+        // scalar tensor in Java-owned memory that autograd saves for the backward pass and that the
+        // garbage collector may free before it runs (see StructureLoss#bceWithLogits)
+        NDArray w = Activation.sigmoid(g).neg().add(1);
         NDArray f = NDArrays.concat(new NDList(call(reduce, ps, x.mul(w), training), e), 1);
         for (Block b : body) {
             f = Activation.relu(call(b, ps, f, training));

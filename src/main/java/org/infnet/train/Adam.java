@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.infnet.model.Engines;
 
 /**
  * Adam with PyTorch's update rule ({@code torch.optim.Adam}, no weight decay) and Inf-Net's gradient
@@ -104,7 +105,7 @@ public final class Adam {
             try (NDManager sub = w.getManager().newSubManager()) {
                 NDArray g = w.getGradient();
                 g.attach(sub);
-                g.set(java.nio.FloatBuffer.wrap(new float[(int) g.size()])); // NaN * 0 would stay NaN
+                Engines.zero(g); // NaN * 0 would stay NaN
             }
         }
     }
@@ -128,9 +129,9 @@ public final class Adam {
                 continue; // parameter never updated before the checkpoint
             }
             NDArray a = m.computeIfAbsent(e.getKey(), k -> w.zerosLike());
-            a.set(mm);
+            Engines.copyInto(a, mm);
             NDArray b = v.computeIfAbsent(e.getKey(), k -> w.zerosLike());
-            b.set(vv);
+            Engines.copyInto(b, vv);
         }
     }
 }

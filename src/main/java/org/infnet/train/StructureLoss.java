@@ -23,9 +23,16 @@ public final class StructureLoss {
     /**
      * Element-wise {@code BCEWithLogits(x, z) = max(x, 0) - x z + log(1 + exp(-|x|))}, the numerically
      * stable form PyTorch uses.
+     *
+     * <p>Graph code must not use DJL's {@code Number} overloads of operations whose backward pass reads the
+     * scalar operand ({@code mul}, {@code div}, {@code maximum}, {@code minimum}, {@code pow}): the PyTorch
+     * engine wraps the number in a tensor over Java-owned memory, closes it after the operation, and autograd
+     * then reads memory the garbage collector may already have freed (wrong, GC-timing-dependent gradients).
+     * {@code add}/{@code sub} of a number are safe (their backward saves no operand); {@code max(x, 0)} is
+     * therefore {@code relu(x)} here.
      */
     public static NDArray bceWithLogits(NDArray x, NDArray z) {
-        return x.maximum(0).sub(x.mul(z)).add(x.abs().neg().exp().add(1).log());
+        return Activation.relu(x).sub(x.mul(z)).add(x.abs().neg().exp().add(1).log());
     }
 
     /**
