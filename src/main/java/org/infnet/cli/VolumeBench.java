@@ -77,8 +77,8 @@ final class VolumeBench {
                     }
                     deleteTree(outDir);
                 }
-                out.println(BenchCli.figure("volume_slices_per_s." + model.descriptor().architecture(), best)
-                        + ",batch " + bestBatch + " " + format);
+                out.println(BenchCli.figure("volume_slices_per_s." + format + "." + model.descriptor().architecture(),
+                        best) + ",batch " + bestBatch);
             }
         } finally {
             if (!a.has("keep")) {
