@@ -1,6 +1,6 @@
 // Quick A/B checks on the inference path, timed in CPU seconds of this process (robust on a shared machine),
 // single-threaded engine. Run from the repository root after `mvn package`:
-//   java -cp "target/classes:target/lib/*" bench/java/InferAB.java [slices=8] [runs=3]
+//   java -cp "target/classes:target/lib/*" bench/java/InferAB.java [slices=8] [runs=3] [all|bf16]
 // 1) gzip level for the NIfTI outputs (prob float32, mask uint8): default (6) vs BEST_SPEED (1), time and size;
 // 2) share of the Java pre/post-processing (window, resize in, encode, resize back, threshold) in a slice;
 // 3) bf16 vs fp32 forward of the Res2Net-50 backbone (the paper network's main cost) and of the compact one.
@@ -20,6 +20,8 @@ public class InferAB {
   public static void main(String[] a) throws Exception {
     int n = a.length > 0 ? Integer.parseInt(a[0]) : 8, runs = a.length > 1 ? Integer.parseInt(a[1]) : 3;
     ai.djl.engine.Engine.getInstance(); ai.djl.pytorch.jni.JniUtils.setNumThreads(1); Engines.disableGradientRecording();
+    String only = a.length > 2 ? a[2] : "all";
+    if (!only.equals("bf16")) {
     PhantomVolume v = new PhantomGenerator(11).volume(PhantomGenerator.Params.defaults().withLesionCount(12), n, 5.0);
     try (InfNetModel m = ModelLocator.open(ModelLocator.DEFAULT, Device.cpu())) {
       m.freeze();
@@ -45,6 +47,7 @@ public class InferAB {
             level < 0 ? "default(6)" : level, tp * 1e3, size[0] / 1e6 / n, tm * 1e3, size[1] / 1e6 / n);
       }
     }
+    }
     for (String arch : new String[] {"infnet-compact", "infnet-res2net50"}) {
       try (InfNetModel m = InfNetModel.create(arch, InfNetConfig.preset(arch), Device.cpu()); NDManager sub = m.manager().newSubManager()) {
         m.freeze();
@@ -52,7 +55,7 @@ public class InferAB {
         NDArray x = sub.randomUniform(0, 1, new Shape(1, 3, 352, 352));
         NDArray out32 = b.forward(new ParameterStore(sub, false), new NDList(x), false).get(3);
         double t32 = best(runs, () -> { try (NDManager s2 = sub.newSubManager()) { NDArray y = x.duplicate(); y.attach(s2); b.forward(new ParameterStore(s2, false), new NDList(y), false).get(3).toFloatArray(); } });
-        b.cast(DataType.BFLOAT16);
+        b.getParameters().values().forEach(p -> p.cast(DataType.BFLOAT16));
         NDArray xb = x.toType(DataType.BFLOAT16, false);
         NDArray out16 = b.forward(new ParameterStore(sub, false), new NDList(xb), false).get(3).toType(DataType.FLOAT32, false);
         double t16 = best(runs, () -> { try (NDManager s2 = sub.newSubManager()) { NDArray y = xb.duplicate(); y.attach(s2); b.forward(new ParameterStore(s2, false), new NDList(y), false).get(3).toType(DataType.FLOAT32, false).toFloatArray(); } });
