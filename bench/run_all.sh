@@ -38,10 +38,10 @@ mkdir -p "$OUT"
 export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
 JAVA=(java -Dai.djl.pytorch.num_threads=2 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" bench)
 
-step() {  # step NAME COMMAND...: runs, tees to OUT/NAME.txt
+step() {  # step NAME COMMAND...: runs, tees to OUT/NAME.txt; a failing step is reported, the others still run
     local name=$1; shift
     echo "== $name: $* (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
-    "$@" 2>&1 | tee "$OUT/$name.txt"
+    { "$@" 2>&1 || echo "== $name exited with status $?"; } | tee "$OUT/$name.txt"
 }
 step java-infer "${JAVA[@]}" --model infnet-compact --arch infnet-res2net50 --batch 1,4 --runs "$RUNS" --warmup 3
 step java-volume "${JAVA[@]}" --volume "$SLICES" --format nifti --batch 1,4
