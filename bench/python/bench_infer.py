@@ -192,7 +192,7 @@ def main():
             print(f'{s}x{s}: median {med:6.2f} s/step = {args.train_batch / med:5.2f} images/s '
                   f'(min {min(t):.2f}, max {max(t):.2f} s; loss {losses[0]:.3f} -> {losses[-1]:.3f})  '
                   f'loadavg {loadavg()}')
-        print(f'one multi-scale iteration (3 steps) of batch {args.train_batch}: {total:.2f} s '
+        print(f'one multi-scale iteration ({len(args.scales.split(","))} steps) of batch {args.train_batch}: {total:.2f} s '
               f'= {args.train_batch / total:.2f} source images/s')
         figures.append(f'figure,train_img_per_s.{arch}.multiscale,{args.train_batch / total:.4g}')
     for f in figures:
