@@ -1,6 +1,11 @@
 """CPU timing of the ORIGINAL Inf-Net (infnet_reference.py): inference and one training step.
 
-    /work/venv/bin/python bench/python/bench_infer.py [--threads 2] [--runs 20] [--train-steps 4]
+    /work/venv/bin/python bench/python/bench_infer.py [--threads 2] [--runs 20] [--batches 1,4] [--train-steps 4]
+
+Headline numbers are also printed as `figure,KEY,VALUE` lines with the keys of `java -jar Inf_Net.jar bench`
+(infer_ms_b1.infnet-res2net50, infer_ms_best..., train_img_per_s.infnet-res2net50.SIDE, ...multiscale), which
+bench/run_all.sh joins into the Java/Python table. Java's inference figure times the whole predictor path
+(resize to 352, encode, network, resize back); this one times the network alone, so the ratio favours Python.
 
 * Inference: random init, eval mode, no_grad, 1x3x352x352 at batch 1 and 4; warm-up, then the median of
   --runs timed forwards; reported as ms per run and ms per slice.
@@ -133,6 +138,8 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--runs', type=int, default=20)
     ap.add_argument('--warmup', type=int, default=3)
+    ap.add_argument('--batches', default='1,4', help='inference batch sizes')
+    ap.add_argument('--skip-infer', action='store_true')
     ap.add_argument('--train-steps', type=int, default=4)
     ap.add_argument('--train-batch', type=int, default=4)
     ap.add_argument('--scales', default='256,352,448')
@@ -142,8 +149,12 @@ def main():
 
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
-    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}, {platform.processor() or platform.machine()}, '
+    print(f'torch {torch.__version__}, intra-op threads {torch.get_num_threads()}, inter-op '
+          f'{torch.get_num_interop_threads()}, OMP_NUM_THREADS={os.environ.get("OMP_NUM_THREADS")}, '
+          f'cpu capability {torch.backends.cpu.get_cpu_capability()}, {platform.processor() or platform.machine()}, '
           f'{os.cpu_count()} cpus, loadavg {loadavg()}')
+    arch = 'infnet-res2net50'
+    figures = []
     model = Inf_Net().eval()
     n_params = sum(p.numel() for p in model.parameters())
     n_fc = sum(p.numel() for p in model.resnet.fc.parameters())
@@ -153,12 +164,20 @@ def main():
         macs = count_macs(model, torch.zeros(1, 3, s, s))
         print(f'MACs (conv, forward, batch 1) at {s}x{s}: {macs / 1e9:.2f} G')
 
-    print(f'\n-- inference, eval, no_grad, 352x352, warm-up {args.warmup}, median of {args.runs} --')
-    for batch in (1, 4):
-        t = bench_inference(model, batch, args.runs, args.warmup)
-        med = statistics.median(t)
-        print(f'batch {batch}: median {med * 1e3:8.1f} ms/run = {med * 1e3 / batch:7.1f} ms/slice '
-              f'(min {min(t) * 1e3 / batch:.1f}, max {max(t) * 1e3 / batch:.1f} ms/slice)  loadavg {loadavg()}')
+    if not args.skip_infer:
+        print(f'\n-- inference, eval, no_grad, 352x352, warm-up {args.warmup}, median of {args.runs} --')
+        best = None
+        for batch in (int(b) for b in args.batches.split(',')):
+            t = bench_inference(model, batch, args.runs, args.warmup)
+            med = statistics.median(t)
+            per_slice = med * 1e3 / batch
+            print(f'batch {batch}: median {med * 1e3:8.1f} ms/run = {per_slice:7.1f} ms/slice '
+                  f'(min {min(t) * 1e3 / batch:.1f}, max {max(t) * 1e3 / batch:.1f} ms/slice)  loadavg {loadavg()}')
+            if batch == 1:
+                figures.append(f'figure,infer_ms_b1.{arch},{per_slice:.4g}')
+            if best is None or per_slice < best[0]:
+                best = (per_slice, batch)
+        figures.append(f'figure,infer_ms_best.{arch},{best[0]:.4g},batch {best[1]}')
 
     if not args.skip_train:
         gen = torch.Generator().manual_seed(1)
@@ -169,11 +188,15 @@ def main():
             t, losses = bench_train(model, s, args.train_batch, args.train_steps, args.loss == 'weighted', gen)
             med = statistics.median(t)
             total += med
+            figures.append(f'figure,train_img_per_s.{arch}.{s},{args.train_batch / med:.4g}')
             print(f'{s}x{s}: median {med:6.2f} s/step = {args.train_batch / med:5.2f} images/s '
                   f'(min {min(t):.2f}, max {max(t):.2f} s; loss {losses[0]:.3f} -> {losses[-1]:.3f})  '
                   f'loadavg {loadavg()}')
-        print(f'one multi-scale iteration (3 steps) of batch {args.train_batch}: {total:.2f} s '
+        print(f'one multi-scale iteration ({len(args.scales.split(","))} steps) of batch {args.train_batch}: {total:.2f} s '
               f'= {args.train_batch / total:.2f} source images/s')
+        figures.append(f'figure,train_img_per_s.{arch}.multiscale,{args.train_batch / total:.4g}')
+    for f in figures:
+        print(f)
 
 
 if __name__ == '__main__':

@@ -2,7 +2,10 @@ package org.infnet.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,21 +20,48 @@ import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
 
 /**
- * {@code bench [--model NAME|DIR ...] [--arch A ...] [--batch 1,4] [--runs 20] [--warmup 3]}: inference
- * time per 352x352 slice (median after warm-up, whole predictor path: resize, encode, network, resize
- * back), trainable values, multiply-adds, and peak RSS of the process.
+ * {@code bench}: timings of the product's own code paths, one mode per call.
+ *
+ * <ul>
+ *   <li>(default) {@code [--model NAME|DIR ...] [--arch A ...] [--batch 1,4] [--runs 20] [--warmup 3]}: inference
+ *       time per 352x352 slice (median after warm-up, whole predictor path: resize, encode, network, resize
+ *       back), trainable values, multiply-adds;
+ *   <li>{@code --volume N [--format nifti|png]}: end-to-end slices per second on an N-slice 512x512 phantom
+ *       volume ({@link VolumeBench});
+ *   <li>{@code --rss N}: resident memory after N/10 and after N segmented slices ({@link RssBench});
+ *   <li>{@code --train [--arch A ...]}: training images per second per scale ({@link TrainBench}).
+ * </ul>
+ *
+ * Every mode ends with the process's peak RSS and prints its headline numbers as {@code figure,KEY,VALUE}
+ * lines, the format {@code bench/run_all.sh} joins with the Python original's.
  */
 final class BenchCli {
 
     private BenchCli() {}
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Args a = new Args(argv, Set.of("model", "arch", "batch", "runs", "warmup"), Set.of());
-        int[] batches = Arrays.stream(a.get("batch", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        Args a = new Args(argv, Set.of("model", "arch", "batch", "runs", "warmup", "volume", "format", "rss", "steps",
+                "train-batch", "scales", "keep"), Set.of("train"));
+        out.printf(Locale.ROOT, "engine %s, %d cores, %s%n", Engine.getInstance().getEngineName(),
+                Runtime.getRuntime().availableProcessors(), threads());
+        if (a.has("volume")) {
+            VolumeBench.run(a, out);
+        } else if (a.has("rss")) {
+            RssBench.run(a, out);
+        } else if (a.has("train")) {
+            TrainBench.run(a, out);
+        } else {
+            inference(a, out);
+        }
+        double peak = status("VmHWM");
+        out.printf(Locale.ROOT, "peak RSS %.0f MB%n", peak);
+        return 0;
+    }
+
+    private static void inference(Args a, PrintStream out) throws Exception {
+        int[] batches = batches(a, "1,4");
         int runs = a.integer("runs", 20);
         int warmup = a.integer("warmup", 3);
-        out.printf(Locale.ROOT, "engine %s, %d threads available%n", Engine.getInstance().getEngineName(),
-                Runtime.getRuntime().availableProcessors());
         out.println("model,trainable_values,GMACs_per_slice,batch,median_ms_per_slice,min_ms_per_slice,slices_per_s");
         List<String> specs = new ArrayList<>(a.all("model"));
         for (String arch : a.all("arch")) {
@@ -40,15 +70,16 @@ final class BenchCli {
         if (specs.isEmpty()) {
             specs.add(ModelLocator.DEFAULT);
         }
+        List<String> figures = new ArrayList<>();
         for (String spec : specs) {
-            try (InfNetModel m = spec.startsWith("arch:")
-                    ? InfNetModel.create(spec.substring(5), InfNetConfig.preset(spec.substring(5)), Device.cpu())
-                    : ModelLocator.open(spec, Device.cpu())) {
+            try (InfNetModel m = open(spec)) {
                 m.freeze();
                 long params = m.parameters().values().stream().filter(p -> !p.getName().startsWith("running"))
                         .mapToLong(p -> p.getArray().size()).sum();
                 double gmacs = CompositeBlock.countMacs(m.net(), m.manager(), InfNet.inputShape(1, 352)) / 1e9;
                 SlicePredictor predictor = new SlicePredictor(m);
+                double best = Double.MAX_VALUE;
+                int bestBatch = 0;
                 for (int b : batches) {
                     List<UnitSlice> batch = new ArrayList<>();
                     for (int i = 0; i < b; i++) {
@@ -67,26 +98,65 @@ final class BenchCli {
                         predictor.predict(batch);
                         t[i] = (System.nanoTime() - t0) / 1e6 / b;
                     }
-                    Arrays.sort(t);
-                    double median = t[runs / 2];
-                    out.printf(Locale.ROOT, "%s,%d,%.3f,%d,%.1f,%.1f,%.2f%n", m.descriptor().name(), params, gmacs, b, median,
-                            t[0], 1000 / median);
+                    double median = median(t);
+                    out.printf(Locale.ROOT, "%s,%d,%.3f,%d,%.1f,%.1f,%.2f%n", m.descriptor().name(), params, gmacs, b,
+                            median, Arrays.stream(t).min().orElseThrow(), 1000 / median);
+                    if (b == 1) {
+                        figures.add(figure("infer_ms_b1." + m.descriptor().architecture(), median));
+                    }
+                    if (median < best) {
+                        best = median;
+                        bestBatch = b;
+                    }
                 }
+                figures.add(figure("infer_ms_best." + m.descriptor().architecture(), best) + ",batch " + bestBatch);
             }
         }
-        out.printf(Locale.ROOT, "peak RSS %.0f MB%n", peakRssMb());
-        return 0;
+        figures.forEach(out::println);
     }
 
-    /** Peak resident set size of this process (Linux {@code VmHWM}), or NaN elsewhere. */
-    static double peakRssMb() {
+    /** The model named by {@code spec}: {@code arch:ARCH} for a random network, else a name or folder. */
+    static InfNetModel open(String spec) throws IOException {
+        return spec.startsWith("arch:")
+                ? InfNetModel.create(spec.substring(5), InfNetConfig.preset(spec.substring(5)), Device.cpu())
+                : ModelLocator.open(spec, Device.cpu());
+    }
+
+    static int[] batches(Args a, String def) {
+        return Arrays.stream(a.get("batch", def).split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** Median of the values (upper median for an even count); sorts {@code t}. */
+    static double median(double[] t) {
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+
+    /** A {@code figure,KEY,VALUE} line. */
+    static String figure(String key, double value) {
+        return String.format(Locale.ROOT, "figure,%s,%.4g", key, value);
+    }
+
+    /** Intra-op and inter-op thread counts of the engine and the thread environment variables. */
+    static String threads() {
+        String s = "";
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+            s = "torch intra-op threads " + ai.djl.pytorch.jni.JniUtils.getNumThreads() + ", inter-op "
+                    + ai.djl.pytorch.jni.JniUtils.getNumInteropThreads() + ", ";
+        }
+        return s + "OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", MKL_NUM_THREADS="
+                + System.getenv("MKL_NUM_THREADS");
+    }
+
+    /** A {@code /proc/self/status} field in MB ({@code VmRSS}, {@code VmHWM}), or NaN off Linux. */
+    static double status(String field) {
         try {
-            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (l.startsWith("VmHWM:")) {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith(field + ":")) {
                     return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
                 }
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return Double.NaN;
         }
         return Double.NaN;

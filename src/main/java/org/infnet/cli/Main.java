@@ -53,6 +53,7 @@ public final class Main {
                 "            [--window-level -600] [--window-width 1500] [--batch 4] [--device cpu|gpu]",
                 "  evaluate  --pred DIR --gt DIR [--csv FILE] [--strict]",
                 "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
+                "            | --volume 300 [--format nifti|png] | --rss 1000 | --train [--arch A ...] [--train-batch 4] [--steps 4]",
                 "  import-pytorch FILE.pth --arch infnet-res2net50|multiclass-unet --output DIR [--name NAME]",
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
                 "            [--validation DIR | --val-count N | --val-fraction F] [--epochs N] [--batch N] [--lr X] [--decay-every N]",

@@ -12,9 +12,10 @@ import org.infnet.model.Engines;
  * Adam with PyTorch's update rule ({@code torch.optim.Adam}, no weight decay) and Inf-Net's gradient
  * clamp: each gradient element is clamped to {@code [-clip, clip]} before the update, as the
  * original's {@code clip_gradient} does (DJL's built-in clip is one-sided). Its state (step count and
- * moment estimates) can be exported and restored, so training resumes exactly from a checkpoint.
+ * moment estimates) can be exported and restored, so training resumes exactly from a checkpoint. The moments
+ * live in the parameters' manager: close the optimizer when training ends, or they stay until the model closes.
  */
-public final class Adam {
+public final class Adam implements AutoCloseable {
 
     private final Map<String, Parameter> params;
     private final float beta1 = 0.9f;
@@ -133,5 +134,14 @@ public final class Adam {
             NDArray b = v.computeIfAbsent(e.getKey(), k -> w.zerosLike());
             Engines.copyInto(b, vv);
         }
+    }
+
+    /** Frees the moment estimates (the parameters and their gradients are left alone). */
+    @Override
+    public void close() {
+        m.values().forEach(NDArray::close);
+        v.values().forEach(NDArray::close);
+        m.clear();
+        v.clear();
     }
 }

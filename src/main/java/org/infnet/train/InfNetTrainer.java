@@ -103,7 +103,12 @@ public final class InfNetTrainer {
     public List<EpochLog> run() throws IOException {
         Files.createDirectories(out);
         Engines.disableGradientRecording();
-        Adam adam = new Adam(model.parameters(), cfg.learningRate(), cfg.clip());
+        try (Adam adam = new Adam(model.parameters(), cfg.learningRate(), cfg.clip())) {
+            return run(adam);
+        }
+    }
+
+    private List<EpochLog> run(Adam adam) throws IOException {
         State st = resume(adam);
         int steps = (train.size() + cfg.batchSize() - 1) / cfg.batchSize();
         long lastCheckpoint = System.nanoTime();
@@ -225,45 +230,87 @@ public final class InfNetTrainer {
         ParameterStore ps = new ParameterStore(model.manager(), false);
         for (double rate : cfg.scales()) {
             int s = cfg.sideFor(rate);
-            try (NDManager m = model.manager().newSubManager()) {
-                NDArray x = encoder.encode(m, imgs, side);
-                NDArray gt = InputEncoder.stack(m, masks, side);
-                NDArray eg = InputEncoder.stack(m, edges, side);
-                if (s != side) {
-                    x = Resize.to(x, s, s, true);
-                    gt = Resize.to(gt, s, s, true);
-                    eg = Resize.to(eg, s, s, true);
+            float[] terms = forwardBackward(model, encoder, ps, imgs, masks, edges, side, s);
+            float sum = terms[0] + terms[1] + terms[2] + terms[3] + terms[4];
+            if (!Float.isFinite(sum) || !adam.gradientsFinite()) {
+                // one bad batch must not poison the weights: drop its update and say which slices it held
+                adam.zeroGradients();
+                List<String> names = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    names.add(train.get(order[i]).name());
                 }
-                float[] terms;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDList outputs = model.net().forward(ps, new NDList(x), true);
-                    StructureLoss.Terms t = StructureLoss.of(outputs, gt, eg);
-                    gc.backward(t.total());
-                    terms = new float[] {t.map5().getFloat(), t.map4().getFloat(), t.map3().getFloat(),
-                        t.map2().getFloat(), t.edge().getFloat()};
-                }
-                float sum = terms[0] + terms[1] + terms[2] + terms[3] + terms[4];
-                if (!Float.isFinite(sum) || !adam.gradientsFinite()) {
-                    // one bad batch must not poison the weights: drop its update and say which slices it held
-                    adam.zeroGradients();
-                    List<String> names = new ArrayList<>();
-                    for (int i = from; i < to; i++) {
-                        names.add(train.get(order[i]).name());
-                    }
-                    listener.onMessage("skipped a non-finite update at epoch " + (st.epoch + 1) + " step " + (step + 1)
-                            + " scale " + s + " (loss " + sum + "); slices " + names);
-                    continue;
-                }
-                for (int k = 0; k < 5; k++) {
-                    st.lossSums[k] += terms[k];
-                }
-                st.lossCount++;
-                total += sum;
-                adam.step();
+                listener.onMessage("skipped a non-finite update at epoch " + (st.epoch + 1) + " step " + (step + 1)
+                        + " scale " + s + " (loss " + sum + "); slices " + names);
+                continue;
             }
+            for (int k = 0; k < 5; k++) {
+                st.lossSums[k] += terms[k];
+            }
+            st.lossCount++;
+            total += sum;
+            adam.step();
         }
         Engines.disableGradientRecording();
         return total / cfg.scales().length;
+    }
+
+    /**
+     * Forward pass, loss and backward pass of one batch ({@code side x side} slices, resized to {@code s} when
+     * different, bilinear align_corners=True as the original): gradients accumulate in the parameters; every
+     * array of the pass is freed before returning.
+     *
+     * @return the loss terms map5, map4, map3, map2, edge
+     */
+    private static float[] forwardBackward(InfNetModel model, InputEncoder encoder, ParameterStore ps,
+            List<float[]> imgs, List<float[]> masks, List<float[]> edges, int side, int s) {
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray x = encoder.encode(m, imgs, side);
+            NDArray gt = InputEncoder.stack(m, masks, side);
+            NDArray eg = InputEncoder.stack(m, edges, side);
+            if (s != side) {
+                x = Resize.to(x, s, s, true);
+                gt = Resize.to(gt, s, s, true);
+                eg = Resize.to(eg, s, s, true);
+            }
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDList outputs = model.net().forward(ps, new NDList(x), true);
+                StructureLoss.Terms t = StructureLoss.of(outputs, gt, eg);
+                gc.backward(t.total());
+                return new float[] {t.map5().getFloat(), t.map4().getFloat(), t.map3().getFloat(),
+                    t.map2().getFloat(), t.edge().getFloat()};
+            }
+        }
+    }
+
+    /**
+     * Benchmark and test hook: one optimizer step of exactly the training path of {@link #run} for one scale
+     * (encode, resize to {@code s}, forward, the paper's loss, backward, Adam with the clamp), without
+     * augmentation, checkpoints or the non-finite guard.
+     *
+     * @param model the network being trained
+     * @param adam its optimizer (over {@code model.parameters()})
+     * @param batch samples, all {@code side x side}
+     * @param side the samples' side (the training base size)
+     * @param s the side the batch is resized to (a scale of {@code side})
+     * @return the total loss of the step
+     */
+    public static double benchmarkStep(InfNetModel model, Adam adam, List<Sample> batch, int side, int s) {
+        List<float[]> imgs = new ArrayList<>();
+        List<float[]> masks = new ArrayList<>();
+        List<float[]> edges = new ArrayList<>();
+        for (Sample x : batch) {
+            if (x.width() != side || x.height() != side) {
+                throw new IllegalArgumentException("sample " + x.name() + " is not " + side + "x" + side);
+            }
+            imgs.add(x.image01());
+            masks.add(x.mask01());
+            edges.add(x.edge01());
+        }
+        float[] t = forwardBackward(model, new InputEncoder(model.descriptor().normalisation()),
+                new ParameterStore(model.manager(), false), imgs, masks, edges, side, s);
+        adam.step();
+        Engines.disableGradientRecording();
+        return t[0] + t[1] + t[2] + t[3] + t[4];
     }
 
     private State resume(Adam adam) throws IOException {

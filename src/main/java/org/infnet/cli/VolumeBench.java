@@ -1,0 +1,126 @@
+package org.infnet.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.infnet.infer.FileSegmentation;
+import org.infnet.infer.InfectionSegmenter;
+import org.infnet.infer.Progress;
+import org.infnet.infer.SlicePredictor;
+import org.infnet.infer.UnitSlice;
+import org.infnet.io.ImageFiles;
+import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelLocator;
+import org.infnet.phantom.PhantomGenerator;
+import org.infnet.phantom.PhantomNifti;
+import org.infnet.phantom.PhantomVolume;
+
+/**
+ * {@code bench --volume N [--format nifti|png] [--model NAME|DIR] [--batch 1,4] [--keep DIR]}: end-to-end
+ * throughput of {@code segment} on an N-slice 512x512 phantom CT, through {@link FileSegmentation} (the
+ * segment command's own path).
+ *
+ * <p>The input is written first, untimed, to a temporary folder (or {@code --keep DIR}): {@code nifti} (the
+ * default, the case of the public COVID-19 CT collections) is one {@code .nii.gz} float32 HU volume, giving
+ * {@code _prob.nii.gz} and {@code _mask.nii.gz}; {@code png} is a folder of N lung-windowed 8-bit slices
+ * (the COVID-SemiSeg / Inf-Net layout), each giving {@code _prob.tif} and {@code _mask.png}. The timed part is
+ * read, window, resize, encode, network, resize back, threshold and write of every slice (no edge maps, as
+ * {@code segment} without {@code --edges}), after one untimed network call that warms the engine up. One
+ * timed run per batch size; the figure is the fastest.
+ */
+final class VolumeBench {
+
+    private VolumeBench() {}
+
+    static void run(Args a, PrintStream out) throws Exception {
+        int depth = a.integer("volume", 300);
+        String format = a.get("format", "nifti");
+        if (!format.equals("nifti") && !format.equals("png")) {
+            throw new Args.UsageException("--format must be nifti or png, got " + format);
+        }
+        int[] batches = BenchCli.batches(a, "1,4");
+        Path dir = a.has("keep") ? a.path("keep") : Files.createTempDirectory("infnet-volume-bench");
+        try {
+            long g0 = System.nanoTime();
+            Path input = writeInput(dir.resolve("input"), depth, format);
+            out.printf(Locale.ROOT, "input: %d slices of 512x512 as %s in %s (written in %.1f s, not timed)%n", depth,
+                    format.equals("nifti") ? "one float32 HU .nii.gz volume" : "8-bit lung-window PNG files", input,
+                    (System.nanoTime() - g0) / 1e9);
+            String spec = a.get("model", ModelLocator.DEFAULT);
+            double best = 0;
+            int bestBatch = 0;
+            try (InfNetModel model = BenchCli.open(spec)) {
+                model.freeze();
+                int side = model.descriptor().inputSize();
+                new SlicePredictor(model).predict(List.of(new UnitSlice(new float[side * side], side, side)));
+                out.println("model,format,slices,batch,seconds,slices_per_s");
+                for (int b : batches) {
+                    Path outDir = dir.resolve("out-batch" + b);
+                    FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
+                            new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, b)), false);
+                    long t0 = System.nanoTime();
+                    List<Path> files = FileSegmentation.expand(List.of(input));
+                    for (Path f : files) {
+                        job.segment(f, outDir, files, Progress.NONE);
+                    }
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    out.printf(Locale.ROOT, "%s,%s,%d,%d,%.2f,%.2f%n", model.descriptor().name(), format, depth, b, s,
+                            depth / s);
+                    if (depth / s > best) {
+                        best = depth / s;
+                        bestBatch = b;
+                    }
+                    deleteTree(outDir);
+                }
+                out.println(BenchCli.figure("volume_slices_per_s." + format + "." + model.descriptor().architecture(),
+                        best) + ",batch " + bestBatch);
+            }
+        } finally {
+            if (!a.has("keep")) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** Distinct phantom slices rendered; the volume cycles through them (content does not change the timing). */
+    static final int DISTINCT = 24;
+
+    /** Writes the phantom input: a NIfTI file, or a folder of PNG slices; returns the path to segment. */
+    static Path writeInput(Path dir, int depth, String format) throws IOException {
+        Files.createDirectories(dir);
+        int k = Math.min(depth, DISTINCT);
+        PhantomVolume v = new PhantomGenerator(11).volume(PhantomGenerator.Params.defaults().withLesionCount(12), k,
+                5.0);
+        int plane = v.width() * v.height();
+        if (format.equals("nifti")) {
+            float[] hu = new float[plane * depth];
+            byte[] none = new byte[plane * depth];
+            for (int z = 0; z < depth; z++) {
+                System.arraycopy(v.hu(), (z % k) * plane, hu, z * plane, plane);
+            }
+            PhantomVolume tiled = new PhantomVolume(v.width(), v.height(), depth, v.calibration(), hu, none, none, none);
+            return PhantomNifti.write(tiled, dir.resolve("phantom.nii.gz"));
+        }
+        for (int z = 0; z < depth; z++) {
+            ImageFiles.writePng8(dir.resolve(String.format(Locale.ROOT, "slice%04d.png", z)),
+                    v.slice(z % k).lungWindow8(), v.width(), v.height());
+        }
+        return dir;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
