@@ -105,6 +105,9 @@ public final class PseudoLabels {
     public static void write(InfNetModel model, List<String> names, Map<String, Path> images, Path out, int batch)
             throws IOException {
         SlicePredictor predictor = new SlicePredictor(model);
+        for (String sub : new String[] {"Imgs", "GT", "Edge"}) {
+            Files.createDirectories(out.resolve(sub));
+        }
         for (int i = 0; i < names.size(); i += batch) {
             List<String> chunk = names.subList(i, Math.min(names.size(), i + batch));
             List<UnitSlice> in = new ArrayList<>();
