@@ -88,14 +88,14 @@ class PseudoLabelJobTest {
 
     @Test
     void eachRoundAddsOneGroupAndWritesSoftLabelsInTheInfNetLayout() throws IOException {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 4);
-        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 7);
+        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
+        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 3);
         Path model = Fixtures.tinyModel(dir.resolve("model"));
         Path out = dir.resolve("out");
         List<Integer> pools = new ArrayList<>();
         List<Integer> filesAtRound = new ArrayList<>();
         PseudoLabelJob job = new PseudoLabelJob(labelled, unlabelled, model.toString(), out, null,
-                Fixtures.config(3, 1, 0), "cpu");
+                Fixtures.config(2, 1, 0), "cpu");
         PseudoLabelJob.Result r = job.run(new PseudoLabelListener() {
             @Override
             public void onRound(RoundLog log) {
@@ -107,14 +107,14 @@ class PseudoLabelJobTest {
                 }
             }
         });
-        assertEquals(List.of(3, 6, 7), pools);
-        assertEquals(List.of(3, 6, 7), filesAtRound, "the pool on disk grows by K per round");
-        assertEquals(3, r.roundsDone());
-        assertEquals(3, r.roundsPlanned());
+        assertEquals(List.of(2, 3), pools);
+        assertEquals(List.of(2, 3), filesAtRound, "the pool on disk grows by K per round");
+        assertEquals(2, r.roundsDone());
+        assertEquals(2, r.roundsPlanned());
         assertFalse(r.cancelled());
-        assertEquals(out.resolve("semisup/round-0003/last"), r.model());
+        assertEquals(out.resolve("semisup/round-0002/last"), r.model());
         assertTrue(Files.isRegularFile(r.model().resolve("model.json")));
-        Set<String> expected = IntStream.range(0, 7).mapToObj(i -> "u" + i + ".png").collect(Collectors.toSet());
+        Set<String> expected = IntStream.range(0, 3).mapToObj(i -> "u" + i + ".png").collect(Collectors.toSet());
         assertEquals(expected, names(out.resolve("Imgs")));
         assertEquals(expected, names(out.resolve("GT")));
         assertEquals(expected, names(out.resolve("Edge")));
@@ -141,18 +141,20 @@ class PseudoLabelJobTest {
             assertArrayEquals(Files.readAllBytes(unlabelled.resolve("Imgs").resolve(n)),
                     Files.readAllBytes(out.resolve("Imgs").resolve(n)), "image copied byte for byte");
         }
-        assertEquals(7, InfNetDataset.open(out).size(), "the output is a training root");
-        assertEquals(Set.of("init", "round-0003", "rounds.csv", "state.json"), names(out.resolve("semisup")),
+        assertEquals(3, InfNetDataset.open(out).size(), "the output is a training root");
+        assertEquals(Set.of("init", "round-0002", "rounds.csv", "state.json"), names(out.resolve("semisup")),
                 "older rounds are deleted");
-        assertEquals(4, Files.readAllLines(out.resolve("semisup/rounds.csv")).size());
+        assertEquals(Set.of("last", "history.csv"), names(out.resolve("semisup/round-0002")),
+                "the finished round's checkpoint is deleted");
+        assertEquals(3, Files.readAllLines(out.resolve("semisup/rounds.csv")).size());
     }
 
     @Test
     void aKilledRunResumesAtTheNextRoundAndEndsWithTheSameLabels() throws IOException {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 4);
-        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 6);
+        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
+        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 4);
         Path model = Fixtures.tinyModel(dir.resolve("model"));
-        PseudoLabelConfig cfg = Fixtures.config(2, 2, 0);
+        PseudoLabelConfig cfg = Fixtures.config(2, 1, 0);
         Path a = dir.resolve("a");
         new PseudoLabelJob(labelled, unlabelled, model.toString(), a, null, cfg, "cpu").run(PseudoLabelListener.NONE);
 
@@ -187,8 +189,9 @@ class PseudoLabelJobTest {
                 rounds.add(log.round());
             }
         });
-        assertEquals(List.of(2, 3), rounds, "continues with the round after the last finished one");
-        assertEquals(3, r.roundsDone());
+        assertEquals(List.of(2), rounds, "continues with the round after the last finished one");
+        assertEquals(2, r.roundsDone());
+        assertEquals(4, names(b.resolve("GT")).size());
         assertEquals(names(a.resolve("GT")), names(b.resolve("GT")));
         for (String n : names(a.resolve("GT"))) {
             assertArrayEquals(ImageFiles.read(a.resolve("GT").resolve(n)).pixels(),
@@ -207,13 +210,13 @@ class PseudoLabelJobTest {
         assertEquals(List.of(), none);
         // another K in the same folder is refused
         IOException e = assertThrows(IOException.class, () -> new PseudoLabelJob(labelled, unlabelled,
-                model.toString(), b, null, Fixtures.config(3, 2, 0), "cpu").run(PseudoLabelListener.NONE));
+                model.toString(), b, null, Fixtures.config(3, 1, 0), "cpu").run(PseudoLabelListener.NONE));
         assertTrue(e.getMessage().contains("K=2"), e.getMessage());
     }
 
     @Test
     void cancellingStopsBeforeTheNextRoundAndARoundCapLeavesTheRestForLater() throws IOException {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 4);
+        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
         Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 5);
         Path model = Fixtures.tinyModel(dir.resolve("model"));
         Path out = dir.resolve("out");
