@@ -57,6 +57,25 @@ final class Fixtures {
         return dir;
     }
 
+    /**
+     * The inputs of a test run: 2 labelled slices, {@code n} unlabelled ones, a tiny model.
+     *
+     * @param labelled labelled root
+     * @param unlabelled unlabelled folder (with {@code Imgs/})
+     * @param model model folder
+     */
+    record Inputs(Path labelled, Path unlabelled, Path model) {
+        /** A job on these inputs writing to {@code out}. */
+        PseudoLabelJob job(Path out, PseudoLabelConfig cfg) {
+            return new PseudoLabelJob(labelled, unlabelled, model.toString(), out, null, cfg, "cpu");
+        }
+    }
+
+    /** Writes {@link Inputs} with {@code n} unlabelled slices under {@code dir}. */
+    static Inputs inputs(Path dir, int n) throws IOException {
+        return new Inputs(labelled(dir.resolve("lab"), 2), unlabelled(dir.resolve("unl"), n), tinyModel(dir.resolve("model")));
+    }
+
     /** A config on the tiny network: K, E epochs per round, batch 4, lr 2e-3, one scale at side 64, seed 3. */
     static PseudoLabelConfig config(int k, int epochs, int maxRounds) {
         return new PseudoLabelConfig(k, maxRounds, 3, TinyNets.config(epochs, 4, 2e-3f, 3), TinyNets.TINY, false,

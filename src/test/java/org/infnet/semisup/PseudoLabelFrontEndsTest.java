@@ -71,14 +71,12 @@ class PseudoLabelFrontEndsTest {
 
     @Test
     void theCommandRunsThroughTheCommandServiceAndContinuesInTheSameFolder() throws Exception {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
-        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 3);
-        Path model = Fixtures.tinyModel(dir.resolve("model"));
+        Fixtures.Inputs f = Fixtures.inputs(dir, 3);
         Path out = dir.resolve("out");
         Map<String, Object> in = new HashMap<>();
-        in.put("labelled", labelled.toFile());
-        in.put("unlabelled", unlabelled.resolve("Imgs").toFile());
-        in.put("model", model.toString());
+        in.put("labelled", f.labelled().toFile());
+        in.put("unlabelled", f.unlabelled().resolve("Imgs").toFile());
+        in.put("model", f.model().toString());
         in.put("output", out.toFile());
         in.put("k", 2);
         in.put("epochs", 1);
@@ -99,9 +97,7 @@ class PseudoLabelFrontEndsTest {
 
     @Test
     void theCliWritesLabelsAndScoresThemAgainstAReference() throws Exception {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
-        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 3);
-        Path model = Fixtures.tinyModel(dir.resolve("model"));
+        Fixtures.Inputs f = Fixtures.inputs(dir, 3);
         Path ref = dir.resolve("ref");
         Files.createDirectories(ref);
         for (int i = 0; i < 3; i++) {
@@ -114,8 +110,8 @@ class PseudoLabelFrontEndsTest {
         Path out = dir.resolve("out");
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int status = Main.run(new String[] {"pseudo-label", "--labelled", labelled.toString(), "--unlabelled",
-            unlabelled.toString(), "--init", model.toString(), "--output", out.toString(), "--k", "2",
+        int status = Main.run(new String[] {"pseudo-label", "--labelled", f.labelled().toString(), "--unlabelled",
+            f.unlabelled().toString(), "--init", f.model().toString(), "--output", out.toString(), "--k", "2",
             "--epochs-per-round", "1", "--batch", "4", "--scales", "0.25", "--max-rounds", "1", "--seed", "5",
             "--reference", ref.toString()},
                 new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
@@ -124,7 +120,7 @@ class PseudoLabelFrontEndsTest {
         assertTrue(text.contains("1/1 rounds done, 2 pseudo-labelled slices in " + out), text);
         assertTrue(text.contains("agreement over 2 slices: meanDic:"), text);
         assertTrue(Files.readString(out.resolve("semisup/state.json")).contains("\"seed\": 5"));
-        assertEquals(2, Main.run(new String[] {"pseudo-label", "--labelled", labelled.toString(), "--k", "x"},
+        assertEquals(2, Main.run(new String[] {"pseudo-label", "--labelled", f.labelled().toString(), "--k", "x"},
                 new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)));
         assertTrue(e.toString(StandardCharsets.UTF_8).contains("error: --k needs a whole number, got 'x'"));
     }

@@ -88,14 +88,11 @@ class PseudoLabelJobTest {
 
     @Test
     void eachRoundAddsOneGroupAndWritesSoftLabelsInTheInfNetLayout() throws IOException {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
-        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 3);
-        Path model = Fixtures.tinyModel(dir.resolve("model"));
+        Fixtures.Inputs in = Fixtures.inputs(dir, 3);
         Path out = dir.resolve("out");
         List<Integer> pools = new ArrayList<>();
         List<Integer> filesAtRound = new ArrayList<>();
-        PseudoLabelJob job = new PseudoLabelJob(labelled, unlabelled, model.toString(), out, null,
-                Fixtures.config(2, 1, 0), "cpu");
+        PseudoLabelJob job = in.job(out, Fixtures.config(2, 1, 0));
         PseudoLabelJob.Result r = job.run(new PseudoLabelListener() {
             @Override
             public void onRound(RoundLog log) {
@@ -138,7 +135,7 @@ class PseudoLabelJobTest {
             for (float v : edge.pixels()) {
                 assertTrue(v == 0 || v == 255, n + ": edge values are 0/255");
             }
-            assertArrayEquals(Files.readAllBytes(unlabelled.resolve("Imgs").resolve(n)),
+            assertArrayEquals(Files.readAllBytes(in.unlabelled().resolve("Imgs").resolve(n)),
                     Files.readAllBytes(out.resolve("Imgs").resolve(n)), "image copied byte for byte");
         }
         assertEquals(3, InfNetDataset.open(out).size(), "the output is a training root");
@@ -151,15 +148,13 @@ class PseudoLabelJobTest {
 
     @Test
     void aKilledRunResumesAtTheNextRoundAndEndsWithTheSameLabels() throws IOException {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
-        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 4);
-        Path model = Fixtures.tinyModel(dir.resolve("model"));
+        Fixtures.Inputs in = Fixtures.inputs(dir, 4);
         PseudoLabelConfig cfg = Fixtures.config(2, 1, 0);
         Path a = dir.resolve("a");
-        new PseudoLabelJob(labelled, unlabelled, model.toString(), a, null, cfg, "cpu").run(PseudoLabelListener.NONE);
+        in.job(a, cfg).run(PseudoLabelListener.NONE);
 
         Path b = dir.resolve("b");
-        PseudoLabelJob jb = new PseudoLabelJob(labelled, unlabelled, model.toString(), b, null, cfg, "cpu");
+        PseudoLabelJob jb = in.job(b, cfg);
         // kill 1: right after round 1 is on disk
         assertThrows(IllegalStateException.class, () -> jb.run(new PseudoLabelListener() {
             @Override
@@ -209,20 +204,17 @@ class PseudoLabelJobTest {
         });
         assertEquals(List.of(), none);
         // another K in the same folder is refused
-        IOException e = assertThrows(IOException.class, () -> new PseudoLabelJob(labelled, unlabelled,
-                model.toString(), b, null, Fixtures.config(3, 1, 0), "cpu").run(PseudoLabelListener.NONE));
+        IOException e = assertThrows(IOException.class, () -> in.job(b, Fixtures.config(3, 1, 0))
+                .run(PseudoLabelListener.NONE));
         assertTrue(e.getMessage().contains("K=2"), e.getMessage());
     }
 
     @Test
     void cancellingStopsBeforeTheNextRoundAndARoundCapLeavesTheRestForLater() throws IOException {
-        Path labelled = Fixtures.labelled(dir.resolve("lab"), 2);
-        Path unlabelled = Fixtures.unlabelled(dir.resolve("unl"), 5);
-        Path model = Fixtures.tinyModel(dir.resolve("model"));
+        Fixtures.Inputs in = Fixtures.inputs(dir, 5);
         Path out = dir.resolve("out");
         boolean[] cancel = {false};
-        PseudoLabelJob.Result r = new PseudoLabelJob(labelled, unlabelled, model.toString(), out, null,
-                Fixtures.config(2, 1, 0), "cpu").run(new PseudoLabelListener() {
+        PseudoLabelJob.Result r = in.job(out, Fixtures.config(2, 1, 0)).run(new PseudoLabelListener() {
                     @Override
                     public void onRound(RoundLog log) {
                         cancel[0] = true;
@@ -236,8 +228,7 @@ class PseudoLabelJobTest {
         assertTrue(r.cancelled());
         assertEquals(1, r.roundsDone());
         assertEquals(2, names(out.resolve("GT")).size());
-        r = new PseudoLabelJob(labelled, unlabelled, model.toString(), out, null, Fixtures.config(2, 1, 2), "cpu")
-                .run(PseudoLabelListener.NONE);
+        r = in.job(out, Fixtures.config(2, 1, 2)).run(PseudoLabelListener.NONE);
         assertFalse(r.cancelled());
         assertEquals(2, r.roundsDone());
         assertEquals(2, r.roundsPlanned());
