@@ -235,4 +235,30 @@ class PseudoLabelJobTest {
         assertEquals(4, r.poolSize());
         assertEquals(4, names(out.resolve("GT")).size());
     }
+
+    @Test
+    void theFinalStageTrainsOnThePseudoLabelsThenOnTheDoctorLabels() throws IOException {
+        Fixtures.Inputs in = Fixtures.inputs(dir, 2);
+        Path out = dir.resolve("out");
+        PseudoLabelConfig c = Fixtures.config(2, 1, 0);
+        List<String> messages = new ArrayList<>();
+        PseudoLabelJob.Result r = in.job(out, c.withFinalStage(true, c.backbone(), c.pseudoTraining(),
+                c.doctorFineTune())).run(new PseudoLabelListener() {
+                    @Override
+                    public void onMessage(String m) {
+                        messages.add(m);
+                    }
+                });
+        assertFalse(r.cancelled());
+        assertEquals(out.resolve("semisup/final/last"), r.semiInfNet());
+        assertTrue(Files.isRegularFile(r.semiInfNet().resolve("model.json")));
+        assertEquals(2, Files.readAllLines(out.resolve("semisup/final-pseudo/history.csv")).size());
+        assertEquals(2, Files.readAllLines(out.resolve("semisup/final/history.csv")).size());
+        int a = messages.indexOf("final stage: training infnet-tiny on the pseudo labels");
+        int b = messages.indexOf("final stage: fine-tuning on the doctor labels");
+        assertTrue(a > 0 && b > a, messages.toString());
+        assertEquals(List.of(out + ": 2 training slices"), messages.subList(a + 1, b).stream()
+                .filter(m -> m.endsWith("training slices")).toList(), "first on the pseudo labels alone");
+        assertEquals(in.labelled() + ": 2 training slices", messages.get(b + 1), "then on the doctor labels");
+    }
 }
