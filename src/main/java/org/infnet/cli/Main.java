@@ -27,6 +27,7 @@ public final class Main {
             return switch (argv[0]) {
                 case "segment" -> SegmentCli.run(rest, out);
                 case "train" -> TrainCli.run(rest, out);
+                case "pseudo-label" -> PseudoLabelCli.run(rest, out);
                 case "evaluate" -> EvaluateCli.run(rest, out);
                 case "bench" -> BenchCli.run(rest, out);
                 case "macro" -> MacroCli.run(rest, out);
@@ -59,6 +60,10 @@ public final class Main {
                 "            [--validation DIR | --val-count N | --val-fraction F] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
                 "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",
                 "            [--repeat-first N] [--init MODEL_DIR] [--device cpu|gpu] [--checkpoint-minutes M]",
+                "  pseudo-label --labelled DIR --unlabelled DIR --output DIR [--init MODEL] [--k 5] [--epochs-per-round 9]",
+                "            [--lr 3e-4] [--batch 16] [--scales 0.75,1,1.25] [--max-rounds N] [--seed N] [--validation DIR]",
+                "            [--final [--arch ARCH] [--final-epochs 100] [--final-lr 1e-4] [--finetune-epochs 100] [--finetune-lr 1e-4]]",
+                "            [--reference PSEUDO_GT_DIR] [--device cpu|gpu]",
                 "  macro     FILE.ijm [ARGUMENT]   run an ImageJ macro headless; Inf-Net commands by menu label",
                 "  gui       [STARTUP.ijm [ARGUMENT]]   open ImageJ 1.x with a Plugins>Inf-Net menu (needs a display)");
     }

@@ -2,7 +2,6 @@ package org.infnet.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.infnet.nn.InfNetConfig;
@@ -25,7 +24,7 @@ final class TrainCli {
             throw new Args.UsageException("--data is required");
         }
         TrainConfig p = TrainConfig.paper();
-        double[] scales = Arrays.stream(a.get("scales", "0.75,1,1.25").split(",")).mapToDouble(Double::parseDouble).toArray();
+        double[] scales = TrainConfig.parseScales(a.get("scales", "0.75,1,1.25"));
         Augmentation aug = switch (a.get("augment", "none")) {
             case "none" -> Augmentation.NONE;
             case "mild" -> Augmentation.MILD;

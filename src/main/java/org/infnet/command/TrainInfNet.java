@@ -2,7 +2,6 @@ package org.infnet.command;
 
 import java.io.File;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.train.Augmentation;
@@ -82,7 +81,7 @@ public class TrainInfNet implements Command {
     public void run() {
         TrainConfig p = TrainConfig.paper();
         TrainConfig cfg = new TrainConfig(epochs, batch, (float) lr, decayEvery, p.decayRate(), p.clip(),
-                Arrays.stream(scales.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray(),
+                TrainConfig.parseScales(scales),
                 p.trainSize(), seed, augment.equals("mild") ? Augmentation.MILD : Augmentation.NONE, 15);
         List<java.nio.file.Path> roots = new ArrayList<>();
         roots.add(data.toPath());

@@ -52,6 +52,24 @@ public record TrainConfig(
         return (int) (Math.round(trainSize * rate / 32.0) * 32);
     }
 
+    /**
+     * Parses a comma-separated list of scale rates ({@code "0.75,1,1.25"}).
+     *
+     * @throws IllegalArgumentException naming the list if an entry is not a positive number
+     */
+    public static double[] parseScales(String list) {
+        try {
+            double[] s = java.util.Arrays.stream(list.split(",")).map(String::trim).mapToDouble(Double::parseDouble)
+                    .toArray();
+            if (s.length == 0 || java.util.Arrays.stream(s).anyMatch(v -> !(v > 0))) {
+                throw new NumberFormatException();
+            }
+            return s;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("scales must be positive numbers separated by commas, not '" + list + "'");
+        }
+    }
+
     /** A copy with other epochs, batch size and learning rate. */
     public TrainConfig with(int epochs, int batchSize, float learningRate) {
         return new TrainConfig(epochs, batchSize, learningRate, decayEvery, decayRate, clip, scales, trainSize,

@@ -51,7 +51,7 @@ class PackagingTest {
             assertNotNull(in, "plugins.config is a jar resource");
             for (PluginsConfig.Entry e : PluginsConfig.read(in)) {
                 for (String cmd : Set.of("Segment Lung Infection", "Show Edge Attention", "Evaluate Segmentation",
-                        "Train Inf-Net", "Import PyTorch Checkpoint")) {
+                        "Train Inf-Net", "Import PyTorch Checkpoint", "Generate Pseudo Labels")) {
                     assertTrue(!e.label().equals(cmd), "plugins.config repeats the SciJava command " + cmd);
                 }
                 assertNotNull(getClass().getResource("/" + e.command().replaceAll(".*JAR:([^\"]+)\".*", "$1")),

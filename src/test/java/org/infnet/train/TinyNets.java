@@ -10,7 +10,7 @@ import org.infnet.train.data.EdgeMaps;
 import org.infnet.train.data.Sample;
 
 /** A tiny Inf-Net and synthetic disc slices for fast training tests. */
-final class TinyNets {
+public final class TinyNets {
 
     private TinyNets() {}
 
@@ -20,7 +20,7 @@ final class TinyNets {
      * Runs PyTorch single-threaded until {@link #restoreThreads}: the tensors are tiny, and on a busy
      * machine a second OpenMP thread mostly waits at barriers.
      */
-    static void singleThreaded() {
+    public static void singleThreaded() {
         if ("PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
             savedThreads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
             ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
@@ -28,7 +28,7 @@ final class TinyNets {
     }
 
     /** Restores the thread count changed by {@link #singleThreaded}. */
-    static void restoreThreads() {
+    public static void restoreThreads() {
         if (savedThreads > 0) {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(savedThreads);
             savedThreads = 0;
@@ -36,26 +36,26 @@ final class TinyNets {
     }
 
     /** Side of the synthetic slices and of the network input. */
-    static final int SIDE = 64;
+    public static final int SIDE = 64;
 
     /** Every Inf-Net head on a very narrow, one-block-per-stage backbone (stage channels 32, 64, 64, 64). */
-    static final InfNetConfig TINY = new InfNetConfig("infnet-tiny",
+    public static final InfNetConfig TINY = new InfNetConfig("infnet-tiny",
             new Res2NetConfig(8, new int[] {1, 1, 1, 1}, new int[] {8, 16, 16, 16}, 26, 4), 8, 8, 8, 8);
 
     /** A descriptor for {@code config} at input side {@link #SIDE} ({@code create} fixes 352). */
-    static ModelDescriptor descriptor(InfNetConfig config) {
+    public static ModelDescriptor descriptor(InfNetConfig config) {
         ModelDescriptor d = ModelDescriptor.create("tiny-test", config);
         return new ModelDescriptor(d.format(), d.name(), d.network(), SIDE, d.normalisation(), d.input(),
                 d.outputs(), d.weights(), d.provenance(), d.validation());
     }
 
     /** Plain training recipe at side 64, one scale, no decay, no augmentation. */
-    static TrainConfig config(int epochs, int batch, float lr, long seed) {
+    public static TrainConfig config(int epochs, int batch, float lr, long seed) {
         return config(epochs, batch, lr, 0, seed);
     }
 
     /** As {@link #config(int, int, float, long)} with the learning rate divided by 10 every {@code decayEvery} epochs. */
-    static TrainConfig config(int epochs, int batch, float lr, int decayEvery, long seed) {
+    public static TrainConfig config(int epochs, int batch, float lr, int decayEvery, long seed) {
         return new TrainConfig(epochs, batch, lr, decayEvery, decayEvery > 0 ? 0.1f : 1f, 0.5f, new double[] {1.0}, SIDE,
                 seed, Augmentation.NONE, 1e9);
     }
@@ -64,7 +64,7 @@ final class TinyNets {
      * {@code n} slices with one bright disc ("lesion", 0.8 plus noise) on a darker textured background
      * (0.2 to 0.4 plus noise), discs at different centres and radii; masks are the discs, edges derived.
      */
-    static List<Sample> discs(int n, long seed) {
+    public static List<Sample> discs(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Sample> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {

@@ -246,7 +246,7 @@ public final class InfNetDataset {
     }
 
     /** Orders names with numeric runs compared by value ("2" before "10"), then lexicographically. */
-    static int compareNames(String a, String b) {
+    public static int compareNames(String a, String b) {
         int i = 0, j = 0;
         while (i < a.length() && j < b.length()) {
             char ca = a.charAt(i), cb = b.charAt(j);
