@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes files so that readers never see a partial file: data goes to a hidden temporary file in the
@@ -24,6 +25,12 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * Fault injection for tests (this thread only): wraps the stream to the temporary file, e.g. to fail
+     * like a full disk part-way through a write.
+     */
+    static final ThreadLocal<UnaryOperator<OutputStream>> STREAM_FILTER = ThreadLocal.withInitial(() -> s -> s);
+
     private AtomicFiles() {}
 
     /** Code that writes a whole file at a given (temporary) path. */
@@ -36,7 +43,7 @@ public final class AtomicFiles {
     /** Writes {@code file} atomically through {@code writer}. */
     public static void write(Path file, Writer writer) throws IOException {
         writeVia(file, "", tmp -> {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(STREAM_FILTER.get().apply(Files.newOutputStream(tmp)), 1 << 16)) {
                 writer.write(out);
             }
         });
@@ -83,9 +90,13 @@ public final class AtomicFiles {
 
     /**
      * The problem an I/O exception reports, without the path that file-system exceptions put in their
-     * message (e.g. "permission denied", "No space left on device", "Not a directory").
+     * message (e.g. "permission denied", "No space left on device", "Not a directory"); when it wraps
+     * another I/O exception, that one's problem.
      */
     public static String reason(IOException e) {
+        if (e.getCause() instanceof IOException cause) {
+            return reason(cause); // e.g. ImageIO's "I/O error writing PNG file!" around the real problem
+        }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
