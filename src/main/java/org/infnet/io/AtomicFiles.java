@@ -103,8 +103,8 @@ public final class AtomicFiles {
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "folder does not exist";
         }
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
-            return "a file of that name is in the way";
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return "a file is where a folder is needed (" + f.getFile() + ")";
         }
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
             return f.getReason();

@@ -496,9 +496,7 @@ class BadInputTest {
         assertEquals("output folder " + file + " is a file, not a folder", e.getMessage());
         Path below = file.resolve("out");
         e = assertThrows(IOException.class, () -> FileSegmentation.checkOutputFolder(List.of(), below));
-        assertTrue(e.getMessage().startsWith("cannot create output folder " + below + ": "), e.getMessage());
-        assertTrue(e.getMessage().contains("a file of that name is in the way")
-                || e.getMessage().contains("Not a directory"), e.getMessage());
+        assertEquals("cannot create output folder " + below + ": Not a directory", e.getMessage());
     }
 
     @Test
