@@ -90,7 +90,10 @@ public final class InfectionSegmenter {
     /**
      * Segments {@code image} (2D or 3D).
      *
-     * @throws IllegalArgumentException for other dimensionalities or an empty image
+     * @throws IllegalArgumentException for other dimensionalities, an empty image or one of more than
+     *     {@link #MAX_VOXELS} voxels
+     * @throws IllegalStateException when memory runs out (Java heap for the whole image, or the engine for a
+     *     single slice)
      * @throws java.util.concurrent.CancellationException when {@code progress} cancels
      */
     public <T extends RealType<T>> Result segment(RandomAccessibleInterval<T> image, Progress progress) {
