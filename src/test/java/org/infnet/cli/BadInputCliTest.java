@@ -1,5 +1,6 @@
 package org.infnet.cli;
 
+import static org.infnet.io.TestFiles.listing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.infnet.cli.MainTest.Run;
 import org.infnet.infer.TestModels;
 import org.infnet.io.ImageFiles;
@@ -45,15 +45,6 @@ class BadInputCliTest {
     @BeforeAll
     static void model() throws IOException {
         model = TestModels.randomTiny(shared.resolve("model"));
-    }
-
-    private static List<String> listing(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(folder)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 
     /** Asserts status 1, one {@code error:} line, equal to {@code expected} or containing all {@code parts}. */

@@ -1,5 +1,6 @@
 package org.infnet.infer;
 
+import static org.infnet.io.TestFiles.listing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +27,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import net.imglib2.FinalInterval;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
@@ -102,15 +102,6 @@ class BadInputTest {
 
     private FileSegmentation.Written segmentFile(Path input, Path out) throws IOException {
         return new FileSegmentation(segmenter(4), false).segment(input, out, List.of(input), Progress.NONE);
-    }
-
-    private static List<String> listing(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(folder)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 
     private static void save(ImagePlus imp, Path file) {
