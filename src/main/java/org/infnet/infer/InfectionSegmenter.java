@@ -67,7 +67,10 @@ public final class InfectionSegmenter {
     /** Largest number of voxels segmented at once (the outputs are Java arrays). */
     public static final long MAX_VOXELS = Integer.MAX_VALUE - 8;
 
-    /** Runs the network on one batch of slices (a {@link SlicePredictor}, or a stand-in in tests). */
+    /**
+     * Runs the network on one batch of slices (a {@link SlicePredictor}, or a stand-in in tests). It must not
+     * change the slices, and must return new arrays, which the segmenter may keep as its outputs.
+     */
     @FunctionalInterface
     interface BatchPredictor {
         List<SlicePrediction> predict(List<UnitSlice> batch);
@@ -122,8 +125,9 @@ public final class InfectionSegmenter {
         byte[] mask;
         try {
             unit = storage(options.window().toUnit(image));
-            prob = new float[plane * depth];
-            edge = new float[plane * depth];
+            // a single slice's outputs are the predictor's own arrays (no second copy of a large slice)
+            prob = depth == 1 ? null : new float[plane * depth];
+            edge = depth == 1 ? null : new float[plane * depth];
             mask = new byte[plane * depth];
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException(notEnoughMemory(dims), e);
@@ -135,7 +139,7 @@ public final class InfectionSegmenter {
             int z1 = Math.min(depth, z0 + batchSize);
             List<SlicePrediction> out;
             try {
-                out = predictor.predict(slices(unit, w, h, z0, z1));
+                out = predictor.predict(depth == 1 ? List.of(new UnitSlice(unit, w, h)) : slices(unit, w, h, z0, z1));
             } catch (RuntimeException | OutOfMemoryError e) {
                 if (!isOutOfMemory(e)) {
                     throw e;
@@ -151,8 +155,13 @@ public final class InfectionSegmenter {
             }
             for (int z = z0; z < z1; z++) {
                 SlicePrediction p = out.get(z - z0);
-                System.arraycopy(p.probability(), 0, prob, z * plane, plane);
-                System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                if (depth == 1) {
+                    prob = p.probability();
+                    edge = p.edge();
+                } else {
+                    System.arraycopy(p.probability(), 0, prob, z * plane, plane);
+                    System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                }
                 for (int i = 0; i < plane; i++) {
                     mask[z * plane + i] = p.probability()[i] >= options.threshold() ? (byte) 255 : 0;
                 }
@@ -163,7 +172,7 @@ public final class InfectionSegmenter {
         return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims), ArrayImgs.floats(edge, dims));
     }
 
-    /** Slices {@code z0 <= z < z1} of {@code unit} (copied, so that the predictor may keep or change them). */
+    /** Slices {@code z0 <= z < z1} of {@code unit}, copied. */
     private static List<UnitSlice> slices(float[] unit, int w, int h, int z0, int z1) {
         int plane = w * h;
         List<UnitSlice> batch = new ArrayList<>(z1 - z0);
