@@ -212,7 +212,7 @@ public final class InfectionSegmenter {
 
     private static String notEnoughMemory(long[] dims) {
         return "not enough Java memory to segment an image of " + size(dims) + " (maximum heap "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MB; about " + (long) (13.0 * product(dims) / (1 << 20))
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB; about " + 20 * product(dims) / (1 << 20)
                 + " MB needed): raise the maximum memory (Edit > Options > Memory, or java -Xmx) or crop the image";
     }
 
