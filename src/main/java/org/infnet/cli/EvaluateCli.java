@@ -14,6 +14,7 @@ final class EvaluateCli {
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("pred", "gt", "csv"), Set.of("strict"));
         FolderEvaluation.Result r = FolderEvaluation.evaluate(a.path("pred"), a.path("gt"), a.has("strict"));
+        r.requireImages(a.path("pred"), a.path("gt"));
         for (FolderEvaluation.Problem p : r.problems()) {
             out.println("warning: " + p);
         }
@@ -25,6 +26,6 @@ final class EvaluateCli {
             Path curves = EvalCsv.write(csv, r);
             out.println("wrote " + csv + " and " + curves);
         }
-        return r.images().isEmpty() ? 1 : 0;
+        return 0;
     }
 }

@@ -27,6 +27,7 @@ final class SegmentCli {
         Path outDir = a.path("output");
         List<Path> inputs = a.positional().stream().map(Path::of).toList();
         List<Path> files = FileSegmentation.expand(inputs);
+        FileSegmentation.checkOutputFolder(inputs, outDir);
         InfectionSegmenter.Options opt = new InfectionSegmenter.Options(a.number("threshold", 0.5),
                 new HuWindow(a.number("window-level", HuWindow.LUNG.level()), a.number("window-width", HuWindow.LUNG.width())),
                 a.integer("batch", 4));

@@ -71,6 +71,36 @@ public final class FolderEvaluation {
         public boolean hasProblems() {
             return !problems.isEmpty();
         }
+
+        /**
+         * This result if at least one image was evaluated; otherwise an IOException whose one-line message
+         * says why nothing was (empty folders, no names in common, or every pair unreadable or invalid).
+         */
+        public Result requireImages(Path predictionDir, Path gtDir) throws IOException {
+            if (!images.isEmpty()) {
+                return this;
+            }
+            long unmatched = problems.stream().filter(p -> p.kind() == ProblemKind.UNMATCHED_PREDICTION).count();
+            long gts = problems.stream().filter(p -> p.kind() == ProblemKind.UNMATCHED_GT).count();
+            List<Problem> failed = problems.stream()
+                    .filter(p -> p.kind() == ProblemKind.UNREADABLE || p.kind() == ProblemKind.INVALID).toList();
+            String why;
+            if (!failed.isEmpty()) {
+                Problem f = failed.get(0);
+                why = failed.size() + " matched pair(s) could not be evaluated; first: " + f.path() + ": " + f.message();
+            } else if (unmatched > 0 && gts > 0) {
+                why = "no prediction in " + predictionDir + " has the name of a GT mask in " + gtDir + " ("
+                        + unmatched + " prediction(s), " + gts + " GT mask(s); names must match, e.g. case1_prob.tif"
+                        + " and case1.png)";
+            } else if (unmatched > 0) {
+                why = "no GT masks in " + gtDir;
+            } else if (gts > 0 && problems.stream().noneMatch(p -> p.name().isEmpty())) {
+                why = "no predictions in " + predictionDir;
+            } else {
+                why = "no images in " + predictionDir + " nor in " + gtDir;
+            }
+            throw new IOException("nothing to evaluate: " + why);
+        }
     }
 
     /** Thrown in strict mode when any problem was found. */

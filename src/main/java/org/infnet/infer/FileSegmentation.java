@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
+import org.infnet.io.AtomicFiles;
 import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
@@ -25,9 +26,14 @@ import org.infnet.train.data.InfNetDataset;
  * asked, {@code NAME_edge.tif}. A NIfTI input ({@code NAME.nii} or {@code NAME.nii.gz}, see
  * {@link NiftiReader}: HU values, canonical axial layout) is segmented slice by slice and gives NIfTI
  * volumes in the same layout and position: {@code NAME_prob.nii.gz} (float32),
- * {@code NAME_mask.nii.gz} (uint8, 0/1) and, when asked, {@code NAME_edge.nii.gz}. Inputs are files or folders (their image files, not recursive). Every
- * file is written atomically; an input is never overwritten; two inputs with the same base name are
- * refused before anything is written.
+ * {@code NAME_mask.nii.gz} (uint8, 0/1) and, when asked, {@code NAME_edge.nii.gz}. Inputs are files or
+ * folders (their image files, not recursive).
+ *
+ * <p>Safety: every file is written atomically; an input is never overwritten; two inputs with the same
+ * base name are refused before anything is written, and so is an output folder that is one of the input
+ * folders ({@link #checkOutputFolder}: its outputs would be taken as inputs by the next run). The outputs
+ * of one input are all or nothing: when one of them cannot be written, those already written for that
+ * input are deleted.
  */
 public final class FileSegmentation {
 
@@ -78,6 +84,33 @@ public final class FileSegmentation {
         return files;
     }
 
+    /**
+     * Checks, before any work, that {@code outDir} can receive the outputs of {@code inputs} (the files
+     * and folders the user gave): it must not be one of the input folders, and it must be a folder or
+     * creatable as one (it is created).
+     *
+     * @throws IOException naming the folder and the problem
+     */
+    public static void checkOutputFolder(List<Path> inputs, Path outDir) throws IOException {
+        for (Path in : inputs) {
+            if (Files.isDirectory(in) && Files.isDirectory(outDir) && Files.isSameFile(in, outDir)) {
+                throw new IOException("output folder " + outDir + " is the input folder " + in
+                        + ": choose another output folder (outputs would mix with the inputs)");
+            }
+        }
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new IOException("output folder " + outDir + " is a file, not a folder");
+        }
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new IOException("cannot create output folder " + outDir + ": " + AtomicFiles.reason(e), e);
+        }
+        if (!Files.isWritable(outDir)) {
+            throw new IOException("output folder " + outDir + " is not writable");
+        }
+    }
+
     private static boolean isImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         int dot = n.lastIndexOf('.');
@@ -95,11 +128,31 @@ public final class FileSegmentation {
         return dot > 0 ? n.substring(0, dot) : n;
     }
 
-    /** Segments one file into {@code outDir} (created if needed). */
+    /**
+     * Segments one file into {@code outDir} (created if needed), writing all of its outputs or none.
+     *
+     * @throws IOException naming the file and the problem
+     * @throws java.util.concurrent.CancellationException when {@code progress} cancels (nothing is written)
+     */
     public Written segment(Path input, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
-        if (NiftiReader.isNifti(input)) {
-            return segmentNifti(input, outDir, protectedPaths, progress);
+        List<Path> written = new ArrayList<>();
+        try {
+            return NiftiReader.isNifti(input) ? segmentNifti(input, outDir, protectedPaths, progress, written)
+                    : segmentImage(input, outDir, protectedPaths, progress, written);
+        } catch (IOException | RuntimeException e) {
+            for (Path p : written) {
+                Files.deleteIfExists(p);
+            }
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    && !(e instanceof java.util.concurrent.CancellationException)) {
+                throw new IOException(input + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
+    }
+
+    private Written segmentImage(Path input, Path outDir, List<Path> protectedPaths, Progress progress,
+            List<Path> written) throws IOException {
         ImagePlus imp = ImageFiles.open(input);
         try {
             ImageConversions.requireXYorXYZ(imp);
@@ -116,7 +169,6 @@ public final class FileSegmentation {
         int h = imp.getHeight();
         int d = imp.getStackSize();
         Path[] prot = protectedPaths.toArray(Path[]::new);
-        List<Path> written = new ArrayList<>();
         Path prob = outDir.resolve(base + "_prob.tif");
         ImageFiles.writeTiff(prob, ImageConversions.toImagePlus(InfectionSegmenter.floats(r.probability()), w, h, d,
                 base + "_prob", cal), prot);
@@ -141,17 +193,16 @@ public final class FileSegmentation {
                 infected++;
             }
         }
-        return new Written(input, written, infected, mask.length);
+        return new Written(input, List.copyOf(written), infected, mask.length);
     }
 
-    private Written segmentNifti(Path input, Path outDir, List<Path> protectedPaths, Progress progress)
-            throws IOException {
+    private Written segmentNifti(Path input, Path outDir, List<Path> protectedPaths, Progress progress,
+            List<Path> written) throws IOException {
         NiftiVolume vol = NiftiReader.read(input);
         InfectionSegmenter.Result r = segmenter.segment(vol.img(), progress);
         Files.createDirectories(outDir);
         String base = baseName(input);
         Path[] prot = protectedPaths.toArray(Path[]::new);
-        List<Path> written = new ArrayList<>();
         Path prob = outDir.resolve(base + "_prob.nii.gz");
         NiftiWriter.writeFloat32(prob, vol.geometry(), InfectionSegmenter.floats(r.probability()), prot);
         written.add(prob);
@@ -171,7 +222,7 @@ public final class FileSegmentation {
             NiftiWriter.writeFloat32(edge, vol.geometry(), InfectionSegmenter.floats(r.edge()), prot);
             written.add(edge);
         }
-        return new Written(input, written, infected, mask.length);
+        return new Written(input, List.copyOf(written), infected, mask.length);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -24,6 +24,12 @@ import org.infnet.model.InfNetModel;
  * sigmoid(map 2)} in [0,1], not min-max normalised), the binary mask {@code probability >=
  * threshold} (0/255) and the edge-attention probability. Slices are processed in batches of {@link
  * Options#batchSize()}; progress is reported per slice and cancellation is honoured between batches.
+ *
+ * <p>Memory: when the engine runs out of memory on a batch (a PyTorch allocation failure or a Java
+ * {@link OutOfMemoryError}), the batch is retried at half the size, and later batches keep the smaller
+ * size; only a failure at one slice per batch is an error. An image whose outputs cannot be held in
+ * Java arrays (more than {@value #MAX_VOXELS} voxels) is refused before anything is allocated. One
+ * segmenter (and one model) may be used by several threads at once.
  */
 public final class InfectionSegmenter {
 
@@ -58,19 +64,39 @@ public final class InfectionSegmenter {
      */
     public record Result(Img<FloatType> probability, Img<UnsignedByteType> mask, Img<FloatType> edge) {}
 
-    private final SlicePredictor predictor;
+    /** Largest number of voxels segmented at once (the outputs are Java arrays). */
+    public static final long MAX_VOXELS = Integer.MAX_VALUE - 8;
+
+    /**
+     * Runs the network on one batch of slices (a {@link SlicePredictor}, or a stand-in in tests). It must not
+     * change the slices, and must return new arrays, which the segmenter may keep as its outputs.
+     */
+    @FunctionalInterface
+    interface BatchPredictor {
+        List<SlicePrediction> predict(List<UnitSlice> batch);
+    }
+
+    private final BatchPredictor predictor;
     private final Options options;
 
     /** A segmenter running {@code model} (not owned) with {@code options}. */
     public InfectionSegmenter(InfNetModel model, Options options) {
-        this.predictor = new SlicePredictor(model);
+        this(new SlicePredictor(model)::predict, options);
+    }
+
+    /** A segmenter over any batch predictor (tests inject failures through this). */
+    InfectionSegmenter(BatchPredictor predictor, Options options) {
+        this.predictor = predictor;
         this.options = options;
     }
 
     /**
      * Segments {@code image} (2D or 3D).
      *
-     * @throws IllegalArgumentException for other dimensionalities or an empty image
+     * @throws IllegalArgumentException for other dimensionalities, an empty image or one of more than
+     *     {@link #MAX_VOXELS} voxels
+     * @throws IllegalStateException when memory runs out (Java heap for the whole image, or the engine for a
+     *     single slice)
      * @throws java.util.concurrent.CancellationException when {@code progress} cancels
      */
     public <T extends RealType<T>> Result segment(RandomAccessibleInterval<T> image, Progress progress) {
@@ -81,42 +107,121 @@ public final class InfectionSegmenter {
         long[] dims = image.dimensionsAsLongArray();
         for (long d : dims) {
             if (d < 1) {
-                throw new IllegalArgumentException("image is empty");
+                throw new IllegalArgumentException("image is empty (" + size(dims) + ")");
             }
+        }
+        long voxels = product(dims);
+        if (voxels > MAX_VOXELS) {
+            throw new IllegalArgumentException("image of " + size(dims) + " = " + voxels + " voxels is too large to"
+                    + " segment at once (at most " + MAX_VOXELS + "); crop it or split the stack");
         }
         int w = Math.toIntExact(dims[0]);
         int h = Math.toIntExact(dims[1]);
         int depth = nd == 3 ? Math.toIntExact(dims[2]) : 1;
-        if ((long) w * h > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("slice of " + w + "x" + h + " is too large");
-        }
-        float[] unit = storage(options.window().toUnit(image));
-        sanitize(unit);
         int plane = w * h;
-        float[] prob = new float[plane * depth];
-        float[] edge = new float[plane * depth];
-        byte[] mask = new byte[plane * depth];
-        for (int z0 = 0; z0 < depth; z0 += options.batchSize()) {
+        float[] unit;
+        float[] prob;
+        float[] edge;
+        byte[] mask;
+        try {
+            unit = storage(options.window().toUnit(image));
+            // a single slice's outputs are the predictor's own arrays (no second copy of a large slice)
+            prob = depth == 1 ? null : new float[plane * depth];
+            edge = depth == 1 ? null : new float[plane * depth];
+            mask = new byte[plane * depth];
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException(notEnoughMemory(dims), e);
+        }
+        sanitize(unit);
+        int batchSize = options.batchSize();
+        for (int z0 = 0; z0 < depth;) {
             progress.checkCancelled();
-            int z1 = Math.min(depth, z0 + options.batchSize());
-            List<UnitSlice> batch = new ArrayList<>();
-            for (int z = z0; z < z1; z++) {
-                float[] s = new float[plane];
-                System.arraycopy(unit, z * plane, s, 0, plane);
-                batch.add(new UnitSlice(s, w, h));
+            int z1 = Math.min(depth, z0 + batchSize);
+            List<SlicePrediction> out;
+            try {
+                out = predictor.predict(depth == 1 ? List.of(new UnitSlice(unit, w, h)) : slices(unit, w, h, z0, z1));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                if (!isOutOfMemory(e)) {
+                    throw e;
+                }
+                if (z1 - z0 == 1) {
+                    throw new IllegalStateException("out of memory segmenting one " + w + "x" + h
+                            + " slice (" + e.getMessage() + ")", e);
+                }
+                batchSize = (z1 - z0) / 2;
+                progress.update(z0, depth, "out of memory with " + (z1 - z0) + " slices per batch; retrying with "
+                        + batchSize);
+                continue;
             }
-            List<SlicePrediction> out = predictor.predict(batch);
             for (int z = z0; z < z1; z++) {
                 SlicePrediction p = out.get(z - z0);
-                System.arraycopy(p.probability(), 0, prob, z * plane, plane);
-                System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                if (depth == 1) {
+                    prob = p.probability();
+                    edge = p.edge();
+                } else {
+                    System.arraycopy(p.probability(), 0, prob, z * plane, plane);
+                    System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                }
                 for (int i = 0; i < plane; i++) {
                     mask[z * plane + i] = p.probability()[i] >= options.threshold() ? (byte) 255 : 0;
                 }
             }
             progress.update(z1, depth, "slice " + z1 + "/" + depth);
+            z0 = z1;
         }
         return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims), ArrayImgs.floats(edge, dims));
+    }
+
+    /** Slices {@code z0 <= z < z1} of {@code unit}, copied. */
+    private static List<UnitSlice> slices(float[] unit, int w, int h, int z0, int z1) {
+        int plane = w * h;
+        List<UnitSlice> batch = new ArrayList<>(z1 - z0);
+        for (int z = z0; z < z1; z++) {
+            float[] s = new float[plane];
+            System.arraycopy(unit, z * plane, s, 0, plane);
+            batch.add(new UnitSlice(s, w, h));
+        }
+        return batch;
+    }
+
+    /**
+     * Whether {@code e} is an allocation failure: a Java {@link OutOfMemoryError}, or an engine error whose
+     * message (or cause's) says that memory ran out (PyTorch: "DefaultCPUAllocator: can't allocate memory",
+     * "CUDA out of memory").
+     */
+    static boolean isOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("out of memory") || m.contains("allocate memory") || m.contains("not enough memory")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String size(long[] dims) {
+        StringBuilder sb = new StringBuilder();
+        for (long d : dims) {
+            sb.append(sb.length() == 0 ? "" : "x").append(d);
+        }
+        return sb.toString();
+    }
+
+    private static String notEnoughMemory(long[] dims) {
+        return "not enough Java memory to segment an image of " + size(dims) + " (maximum heap "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB; about " + 20 * product(dims) / (1 << 20)
+                + " MB needed): raise the maximum memory (Edit > Options > Memory, or java -Xmx) or crop the image";
+    }
+
+    private static long product(long[] dims) {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        return n;
     }
 
     /** NaN (missing data) becomes 0; infinities are clamped by the window already. */

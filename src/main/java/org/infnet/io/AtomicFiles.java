@@ -7,11 +7,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes files so that readers never see a partial file: data goes to a hidden temporary file in the
  * target's folder, which is renamed over the target only after a successful write. On any failure
- * (including a full disk) the temporary file is deleted and the target is left untouched.
+ * (including a full disk) the temporary file is deleted, the target is left untouched, and the
+ * {@link IOException} names the target and the problem (e.g. {@code cannot write out/a.csv: No space
+ * left on device}).
  */
 public final class AtomicFiles {
 
@@ -21,6 +24,12 @@ public final class AtomicFiles {
         /** Writes the content to {@code out}. */
         void write(OutputStream out) throws IOException;
     }
+
+    /**
+     * Fault injection for tests (this thread only): wraps the stream to the temporary file, e.g. to fail
+     * like a full disk part-way through a write.
+     */
+    static final ThreadLocal<UnaryOperator<OutputStream>> STREAM_FILTER = ThreadLocal.withInitial(() -> s -> s);
 
     private AtomicFiles() {}
 
@@ -34,7 +43,7 @@ public final class AtomicFiles {
     /** Writes {@code file} atomically through {@code writer}. */
     public static void write(Path file, Writer writer) throws IOException {
         writeVia(file, "", tmp -> {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(STREAM_FILTER.get().apply(Files.newOutputStream(tmp)), 1 << 16)) {
                 writer.write(out);
             }
         });
@@ -48,11 +57,16 @@ public final class AtomicFiles {
     public static void writeVia(Path file, String tmpSuffix, PathWriter writer) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
-        Files.createDirectories(dir);
         if (Files.isDirectory(abs)) {
             throw new IOException("Output path " + file + " is a directory");
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part" + tmpSuffix);
+        Path tmp;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part" + tmpSuffix);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + reason(e), e);
+        }
         try {
             writer.write(tmp);
             if (Files.size(tmp) == 0) {
@@ -63,9 +77,39 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+        } catch (IOException e) {
+            String m = e.getMessage();
+            if (m != null && m.contains(abs.getFileName().toString()) && !m.contains(tmp.getFileName().toString())) {
+                throw e; // already names the file
+            }
+            throw new IOException("cannot write " + file + ": " + reason(e), e);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * The problem an I/O exception reports, without the path that file-system exceptions put in their
+     * message (e.g. "permission denied", "No space left on device", "Not a directory"); when it wraps
+     * another I/O exception, that one's problem.
+     */
+    public static String reason(IOException e) {
+        if (e.getCause() instanceof IOException cause) {
+            return reason(cause); // e.g. ImageIO's "I/O error writing PNG file!" around the real problem
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "folder does not exist";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return "a file is where a folder is needed (" + f.getFile() + ")";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Writes a string as UTF-8 atomically. */

@@ -2,7 +2,11 @@ package org.infnet.io;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
+import ij.io.TiffEncoder;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -108,8 +112,16 @@ public final class ImageFiles {
     public static void writeTiff(Path target, ImagePlus imp, Path... protectedPaths) throws IOException {
         ImagePlus copy = imp.duplicate();
         copy.setCalibration(imp.getCalibration());
-        atomicWrite(target, ".tif", tmp -> copy.getStackSize() > 1
-                ? new FileSaver(copy).saveAsTiffStack(tmp) : new FileSaver(copy).saveAsTiff(tmp), protectedPaths);
+        atomicWrite(target, out -> {
+            // what FileSaver.saveAsTiff(Stack) does, but into our stream, so that write errors reach the caller
+            FileInfo fi = copy.getFileInfo();
+            fi.info = copy.getInfoProperty();
+            fi.description = new FileSaver(copy).getDescriptionString();
+            if (copy.getStackSize() > 1) {
+                fi.sliceLabels = copy.getStack().getSliceLabels();
+            }
+            new TiffEncoder(fi).write(out);
+        }, protectedPaths);
     }
 
     /**
@@ -118,8 +130,17 @@ public final class ImageFiles {
      */
     public static void writePng8(Path target, byte[] pixels, int width, int height, Path... protectedPaths)
             throws IOException {
-        ImagePlus imp = ImageConversions.toImagePlus8(pixels, width, height, 1, baseName(target), null);
-        atomicWrite(target, ".png", tmp -> new FileSaver(imp).saveAsPng(tmp), protectedPaths);
+        if (pixels.length != (long) width * height) {
+            throw new IllegalArgumentException(width + "x" + height + " PNG needs " + (long) width * height
+                    + " pixels, got " + pixels.length);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setDataElements(0, 0, width, height, pixels);
+        atomicWrite(target, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available for " + target);
+            }
+        }, protectedPaths);
     }
 
     /**
@@ -157,22 +178,13 @@ public final class ImageFiles {
         }
     }
 
-    @FunctionalInterface
-    private interface Saver {
-        boolean save(String tmpPath) throws IOException;
-    }
-
-    private static void atomicWrite(Path target, String ext, Saver saver, Path... protectedPaths) throws IOException {
+    private static void atomicWrite(Path target, AtomicFiles.Writer writer, Path... protectedPaths) throws IOException {
         checkNotProtected(target, protectedPaths);
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException("Output folder of " + target + " does not exist");
         }
-        AtomicFiles.writeVia(target, ext, tmp -> {
-            if (!saver.save(tmp.toString())) {
-                throw new IOException("ImageJ failed to write " + target);
-            }
-        });
+        AtomicFiles.write(target, writer);
     }
 
     private static String baseName(Path p) {

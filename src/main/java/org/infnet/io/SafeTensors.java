@@ -123,33 +123,45 @@ public final class SafeTensors {
         } catch (JsonParseException e) {
             throw new IOException(source + ": corrupt header (" + e.getMessage() + ")", e);
         }
+        if (header == null) {
+            throw new IOException(source + ": corrupt header (empty)");
+        }
         byte[] data = in.readAllBytes();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
                 continue;
             }
-            JsonObject t = e.getValue().getAsJsonObject();
-            String dtype = t.get("dtype").getAsString();
-            if (!dtype.equals("F32")) {
-                throw new IOException(source + ": tensor " + e.getKey() + " has dtype " + dtype + " (only F32 is read)");
-            }
-            long[] shape = GSON.fromJson(t.get("shape"), long[].class);
-            long[] off = GSON.fromJson(t.get("data_offsets"), long[].class);
-            if (off[1] > data.length || off[0] < 0 || off[1] < off[0]) {
-                throw new IOException(source + ": truncated (tensor " + e.getKey() + " ends at byte " + off[1]
-                        + " of a " + data.length + "-byte data section)");
-            }
-            float[] f = new float[(int) ((off[1] - off[0]) / 4)];
-            ByteBuffer.wrap(data, (int) off[0], (int) (off[1] - off[0])).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(f);
             try {
-                out.put(e.getKey(), new Tensor(shape, f));
-            } catch (IllegalArgumentException ex) {
-                throw new IOException(source + ": tensor " + e.getKey() + ": " + ex.getMessage(), ex);
+                out.put(e.getKey(), tensor(e.getKey(), e.getValue(), data, source));
+            } catch (RuntimeException ex) { // a header entry of the wrong shape: missing fields, wrong types
+                throw new IOException(source + ": corrupt header entry for tensor " + e.getKey()
+                        + " (dtype, shape or data_offsets missing or malformed)", ex);
             }
         }
         return out;
+    }
+
+    private static Tensor tensor(String name, JsonElement entry, byte[] data, String source) throws IOException {
+        JsonObject t = entry.getAsJsonObject();
+        String dtype = t.get("dtype").getAsString();
+        if (!dtype.equals("F32")) {
+            throw new IOException(source + ": tensor " + name + " has dtype " + dtype + " (only F32 is read)");
+        }
+        long[] shape = GSON.fromJson(t.get("shape"), long[].class);
+        long[] off = GSON.fromJson(t.get("data_offsets"), long[].class);
+        if (off[1] > data.length || off[0] < 0 || off[1] < off[0]) {
+            throw new IOException(source + ": truncated (tensor " + name + " ends at byte " + off[1]
+                    + " of a " + data.length + "-byte data section)");
+        }
+        float[] f = new float[(int) ((off[1] - off[0]) / 4)];
+        ByteBuffer.wrap(data, (int) off[0], (int) (off[1] - off[0])).order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer().get(f);
+        try {
+            return new Tensor(shape, f);
+        } catch (IllegalArgumentException ex) {
+            throw new IOException(source + ": tensor " + name + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** The {@code __metadata__} strings of a file's header (empty when absent). */

@@ -81,7 +81,7 @@ public record TrainingJob(List<Path> dataRoots, Path validationRoot, int validat
         List<Sample> validation = new ArrayList<>();
         List<Sample> training = new ArrayList<>();
         for (int r = 0; r < dataRoots.size(); r++) {
-            InfNetDataset ds = InfNetDataset.open(dataRoots.get(r));
+            InfNetDataset ds = nonEmpty(dataRoots.get(r));
             List<String> names = new ArrayList<>(ds.names());
             names.sort(naturalOrder());
             List<String> held = List.of();
@@ -106,10 +106,20 @@ public record TrainingJob(List<Path> dataRoots, Path validationRoot, int validat
                     + (held.isEmpty() ? "" : ", " + held.size() + " held out for validation: " + held));
         }
         if (validationRoot != null) {
-            InfNetDataset vds = InfNetDataset.open(validationRoot);
+            InfNetDataset vds = nonEmpty(validationRoot);
             validation.addAll(vds.load(vds.names()));
         }
         return new Data(training, validation);
+    }
+
+    /** Opens a data root that must hold at least one sample. */
+    private static InfNetDataset nonEmpty(Path root) throws IOException {
+        InfNetDataset ds = InfNetDataset.open(root);
+        if (ds.size() == 0) {
+            throw new IOException("Data set root " + root + " holds no samples (Imgs/ has no "
+                    + String.join("/", InfNetDataset.IMAGE_EXTENSIONS) + " images)");
+        }
+        return ds;
     }
 
     /** Orders names with embedded numbers numerically ("2" before "10"). */

@@ -20,9 +20,9 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {}
+    record Run(int status, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int s = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));

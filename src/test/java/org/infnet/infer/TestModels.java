@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelDescriptor;
 import org.infnet.nn.InfNetConfig;
+import org.infnet.nn.Res2NetConfig;
 
 /** Model folders for tests that exercise the plumbing rather than accuracy. */
 public final class TestModels {
@@ -17,6 +18,34 @@ public final class TestModels {
     public static Path randomCompact(Path dir) throws IOException {
         Engine.getInstance().setRandomSeed(7);
         ModelDescriptor d = ModelDescriptor.create("test-random", InfNetConfig.COMPACT);
+        try (InfNetModel m = InfNetModel.create(d, Device.cpu())) {
+            m.save(dir, d);
+        }
+        return dir;
+    }
+
+    /**
+     * Like {@link #randomCompact} but for 64x64 network input instead of 352x352: about 30 times less
+     * work per slice, for tests of plumbing that run many slices.
+     */
+    public static Path randomCompactSmallInput(Path dir) throws IOException {
+        return random(dir, InfNetConfig.COMPACT, 64);
+    }
+
+    /** Every Inf-Net head on a very narrow backbone: loads and runs in milliseconds (command-line plumbing tests). */
+    public static final InfNetConfig TINY = new InfNetConfig("infnet-tiny",
+            new Res2NetConfig(8, new int[] {1, 1, 1, 1}, new int[] {8, 16, 16, 16}, 26, 4), 8, 8, 8, 8);
+
+    /** A randomly initialised (seeded) {@link #TINY} model folder for 64x64 network input. */
+    public static Path randomTiny(Path dir) throws IOException {
+        return random(dir, TINY, 64);
+    }
+
+    private static Path random(Path dir, InfNetConfig config, int side) throws IOException {
+        Engine.getInstance().setRandomSeed(7);
+        ModelDescriptor c = ModelDescriptor.create("test-random-" + config.architecture() + "-" + side, config);
+        ModelDescriptor d = new ModelDescriptor(c.format(), c.name(), c.network(), side, c.normalisation(), c.input(),
+                c.outputs(), c.weights(), c.provenance(), c.validation());
         try (InfNetModel m = InfNetModel.create(d, Device.cpu())) {
             m.save(dir, d);
         }
