@@ -5,8 +5,6 @@ import ij.ImagePlus;
 import ij.io.FileInfo;
 import ij.io.FileSaver;
 import ij.io.TiffEncoder;
-import java.awt.image.BufferedImage;
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -134,13 +132,7 @@ public final class ImageFiles {
             throw new IllegalArgumentException(width + "x" + height + " PNG needs " + (long) width * height
                     + " pixels, got " + pixels.length);
         }
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        img.getRaster().setDataElements(0, 0, width, height, pixels);
-        atomicWrite(target, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer available for " + target);
-            }
-        }, protectedPaths);
+        atomicWrite(target, out -> PngEncoder.writeGray8(out, pixels, width, height), protectedPaths);
     }
 
     /**
