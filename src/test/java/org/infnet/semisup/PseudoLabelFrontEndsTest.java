@@ -13,30 +13,21 @@ import java.util.Map;
 import org.infnet.cli.Main;
 import org.infnet.command.GeneratePseudoLabels;
 import org.infnet.io.ImageFiles;
-import org.infnet.train.TinyNets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.infnet.train.SingleThreaded;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 /** The Fiji command, the CLI and the agreement score (training at scale 0.25 of 352 = side 96 to stay fast). */
+@ExtendWith(SingleThreaded.class)
 class PseudoLabelFrontEndsTest {
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void oneThread() {
-        TinyNets.singleThreaded();
-    }
-
-    @AfterAll
-    static void restore() {
-        TinyNets.restoreThreads();
-    }
 
     /** A 10x10 label with a 5x4 block of 255 at (2..6, 3..6), 0 elsewhere. */
     private static byte[] block() {

@@ -20,27 +20,18 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.infnet.io.GrayImage;
 import org.infnet.io.ImageFiles;
-import org.infnet.train.TinyNets;
 import org.infnet.train.data.InfNetDataset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.infnet.train.SingleThreaded;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(SingleThreaded.class)
 class PseudoLabelJobTest {
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void oneThread() {
-        TinyNets.singleThreaded();
-    }
-
-    @AfterAll
-    static void restore() {
-        TinyNets.restoreThreads();
-    }
 
     private static Set<String> names(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {

@@ -15,26 +15,17 @@ import java.util.Map;
 import org.infnet.io.SafeTensors;
 import org.infnet.model.InfNetModel;
 import org.infnet.train.data.Sample;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run cancelled mid-epoch and resumed ends exactly where an uninterrupted run ends. */
+@ExtendWith(SingleThreaded.class)
 class CheckpointResumeTest {
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void oneThread() {
-        TinyNets.singleThreaded();
-    }
-
-    @AfterAll
-    static void restore() {
-        TinyNets.restoreThreads();
-    }
 
     private static final int EPOCHS = 2;
     private static final int BATCH = 4;

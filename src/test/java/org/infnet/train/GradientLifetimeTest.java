@@ -23,9 +23,8 @@ import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
 import org.infnet.train.data.Sample;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Gradients must not depend on when the garbage collector runs. DJL's PyTorch engine backs numbers passed to
@@ -34,17 +33,9 @@ import org.junit.jupiter.api.Test;
  * gradients read reused memory. This was the cause of identically seeded training runs diverging inside the
  * test suite (where the heap is busy) but not alone.
  */
+@ExtendWith(SingleThreaded.class)
 class GradientLifetimeTest {
 
-    @BeforeAll
-    static void oneThread() {
-        TinyNets.singleThreaded();
-    }
-
-    @AfterAll
-    static void restore() {
-        TinyNets.restoreThreads();
-    }
 
     /** Runs the collector and frees (and overwrites) every unreachable Java direct buffer several times. */
     private static List<ByteBuffer> churnDirectMemory() throws InterruptedException {

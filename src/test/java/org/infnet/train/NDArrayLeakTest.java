@@ -15,9 +15,8 @@ import org.infnet.infer.TestModels;
 import org.infnet.io.HuWindow;
 import org.infnet.model.InfNetModel;
 import org.infnet.train.data.Sample;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,20 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link NDManager#getManagedArrays()}) are counted before and after, once the one-time state (optimizer
  * moments) exists.
  */
+@ExtendWith(SingleThreaded.class)
 class NDArrayLeakTest {
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void oneThread() {
-        TinyNets.singleThreaded();
-    }
-
-    @AfterAll
-    static void restore() {
-        TinyNets.restoreThreads();
-    }
 
     /** Arrays alive in every manager of the engine (the system manager is the root of all of them). */
     static int systemArrays() {

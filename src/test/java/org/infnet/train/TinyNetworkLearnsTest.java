@@ -10,26 +10,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.infnet.model.InfNetModel;
 import org.infnet.train.data.Sample;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** End-to-end: the trainer makes a tiny Inf-Net learn to segment bright discs. */
+@ExtendWith(SingleThreaded.class)
 class TinyNetworkLearnsTest {
 
     @TempDir
     Path out;
 
-    @BeforeAll
-    static void oneThread() {
-        TinyNets.singleThreaded();
-    }
-
-    @AfterAll
-    static void restore() {
-        TinyNets.restoreThreads();
-    }
 
     @Test
     void tinyNetworkLearnsDiscs() throws Exception {
