@@ -27,6 +27,7 @@ public final class Main {
             return switch (argv[0]) {
                 case "segment" -> SegmentCli.run(rest, out);
                 case "train" -> TrainCli.run(rest, out);
+                case "train-multiclass" -> TrainMultiClassCli.run(rest, out);
                 case "evaluate" -> EvaluateCli.run(rest, out);
                 case "bench" -> BenchCli.run(rest, out);
                 case "macro" -> MacroCli.run(rest, out);
@@ -58,6 +59,10 @@ public final class Main {
                 "            [--validation DIR | --val-count N | --val-fraction F] [--epochs N] [--batch N] [--lr X] [--decay-every N]",
                 "            [--decay-rate X] [--clip X] [--scales 0.75,1,1.25] [--augment none|mild] [--seed N]",
                 "            [--repeat-first N] [--init MODEL_DIR] [--device cpu|gpu] [--checkpoint-minutes M]",
+                "  train-multiclass --data DIR --output DIR [--arch multiclass-unet-compact|multiclass-unet]",
+                "            [--prior-model NAME|DIR | --prior-folder] [--val-count 10] [--epochs 200] [--batch 16]",
+                "            [--optimizer sgd|adam] [--lr 0.01] [--momentum 0.7] [--size 352] [--decay-every N]",
+                "            [--decay-rate X] [--clip X] [--scales 1] [--augment none|mild] [--seed N] [--init MODEL_DIR]",
                 "  macro     FILE.ijm [ARGUMENT]   run an ImageJ macro headless; Inf-Net commands by menu label",
                 "  gui       [STARTUP.ijm [ARGUMENT]]   open ImageJ 1.x with a Plugins>Inf-Net menu (needs a display)");
     }

@@ -14,7 +14,7 @@ import org.infnet.model.Engines;
  * original's {@code clip_gradient} does (DJL's built-in clip is one-sided). Its state (step count and
  * moment estimates) can be exported and restored, so training resumes exactly from a checkpoint.
  */
-public final class Adam {
+public final class Adam implements Optimiser {
 
     private final Map<String, Parameter> params;
     private final float beta1 = 0.9f;
@@ -32,27 +32,25 @@ public final class Adam {
      * @param clip element-wise gradient clamp; {@code <= 0} disables it
      */
     public Adam(Map<String, Parameter> params, float lr, float clip) {
-        this.params = new LinkedHashMap<>();
-        params.forEach((k, p) -> {
-            if (p.requiresGradient()) {
-                this.params.put(k, p);
-            }
-        });
+        this.params = Gradients.trainable(params);
         this.lr = lr;
         this.clip = clip;
     }
 
     /** Sets the learning rate used by the next steps. */
+    @Override
     public void setLearningRate(float lr) {
         this.lr = lr;
     }
 
     /** Number of steps taken. */
+    @Override
     public long steps() {
         return t;
     }
 
     /** Applies one update from the accumulated gradients, then zeroes the gradients. */
+    @Override
     public void step() {
         t++;
         double c1 = 1 - Math.pow(beta1, t);
@@ -81,36 +79,18 @@ public final class Adam {
         }
     }
 
-    /** Whether every accumulated gradient is finite (no NaN or infinity). */
+    @Override
     public boolean gradientsFinite() {
-        for (Parameter p : params.values()) {
-            NDArray w = p.getArray();
-            try (NDManager sub = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(sub);
-                NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any();
-                bad.attach(sub);
-                if (bad.getBoolean()) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return Gradients.finite(params.values());
     }
 
-    /** Discards the accumulated gradients without updating. */
+    @Override
     public void zeroGradients() {
-        for (Parameter p : params.values()) {
-            NDArray w = p.getArray();
-            try (NDManager sub = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(sub);
-                Engines.zero(g); // NaN * 0 would stay NaN
-            }
-        }
+        Gradients.zero(params.values());
     }
 
     /** Exports the state: step count and moments under {@code m.NAME} / {@code v.NAME}. */
+    @Override
     public Map<String, NDArray> moments() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         m.forEach((k, a) -> out.put("m." + k, a));
@@ -119,6 +99,7 @@ public final class Adam {
     }
 
     /** Restores a state exported by {@link #moments()} and {@link #steps()}. */
+    @Override
     public void restore(long steps, Map<String, float[]> moments) {
         t = steps;
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
