@@ -123,6 +123,19 @@ public final class ImageFiles {
     }
 
     /**
+     * Writes a 2D 8-bit image whose values are palette indices (a label image) as an indexed-colour PNG with
+     * the lookup table {@code lut[channel][index]} (channels red, green, blue; 256 entries each), atomically.
+     * Readers that take stored values (ImageJ's raw pixels, {@link #read}) get the indices back; viewers show
+     * the colours.
+     */
+    public static void writeIndexedPng(Path target, byte[] pixels, int width, int height, byte[][] lut,
+            Path... protectedPaths) throws IOException {
+        ImagePlus imp = ImageConversions.toImagePlus8(pixels, width, height, 1, baseName(target), null);
+        imp.getProcessor().setLut(new ij.process.LUT(lut[0], lut[1], lut[2]));
+        atomicWrite(target, ".png", tmp -> new FileSaver(imp).saveAsPng(tmp), protectedPaths);
+    }
+
+    /**
      * Writes values in [0,1] as an 8-bit gray PNG: {@code round(clamp(v,0,1)*255)}, NaN -> 0.
      */
     public static void writePng8Unit(Path target, float[] unit, int width, int height, Path... protectedPaths)
