@@ -74,24 +74,11 @@ public final class InfectionSegmenter {
      * @throws java.util.concurrent.CancellationException when {@code progress} cancels
      */
     public <T extends RealType<T>> Result segment(RandomAccessibleInterval<T> image, Progress progress) {
-        int nd = image.numDimensions();
-        if (nd != 2 && nd != 3) {
-            throw new IllegalArgumentException("expected a 2D slice or a 3D stack of slices, got " + nd + " dimensions");
-        }
-        long[] dims = image.dimensionsAsLongArray();
-        for (long d : dims) {
-            if (d < 1) {
-                throw new IllegalArgumentException("image is empty");
-            }
-        }
+        long[] dims = checkedDims(image);
         int w = Math.toIntExact(dims[0]);
         int h = Math.toIntExact(dims[1]);
-        int depth = nd == 3 ? Math.toIntExact(dims[2]) : 1;
-        if ((long) w * h > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("slice of " + w + "x" + h + " is too large");
-        }
-        float[] unit = storage(options.window().toUnit(image));
-        sanitize(unit);
+        int depth = dims.length == 3 ? Math.toIntExact(dims[2]) : 1;
+        float[] unit = unitSlices(image, options.window());
         int plane = w * h;
         float[] prob = new float[plane * depth];
         float[] edge = new float[plane * depth];
@@ -117,6 +104,35 @@ public final class InfectionSegmenter {
             progress.update(z1, depth, "slice " + z1 + "/" + depth);
         }
         return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims), ArrayImgs.floats(edge, dims));
+    }
+
+    /**
+     * The dimensions of a 2D slice or 3D stack.
+     *
+     * @throws IllegalArgumentException for other dimensionalities, an empty image or a too large slice
+     */
+    static long[] checkedDims(RandomAccessibleInterval<?> image) {
+        int nd = image.numDimensions();
+        if (nd != 2 && nd != 3) {
+            throw new IllegalArgumentException("expected a 2D slice or a 3D stack of slices, got " + nd + " dimensions");
+        }
+        long[] dims = image.dimensionsAsLongArray();
+        for (long d : dims) {
+            if (d < 1) {
+                throw new IllegalArgumentException("image is empty");
+            }
+        }
+        if (dims[0] * dims[1] > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("slice of " + dims[0] + "x" + dims[1] + " is too large");
+        }
+        return dims;
+    }
+
+    /** The image mapped to [0,1] through {@code window} (8-bit: / 255), NaN as 0, as one array. */
+    static <T extends RealType<T>> float[] unitSlices(RandomAccessibleInterval<T> image, HuWindow window) {
+        float[] unit = storage(window.toUnit(image));
+        sanitize(unit);
+        return unit;
     }
 
     /** NaN (missing data) becomes 0; infinities are clamped by the window already. */

@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import net.imglib2.img.Img;
-import net.imglib2.img.array.ArrayImg;
-import net.imglib2.img.basictypeaccess.array.ByteArray;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.type.numeric.integer.UnsignedByteType;
 import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
@@ -61,7 +58,7 @@ public final class MultiClassFiles {
         int d = imp.getStackSize();
         Path[] prot = protectedPaths.toArray(Path[]::new);
         List<Path> written = new ArrayList<>();
-        byte[] labels = bytes(r.labels());
+        byte[] labels = InfectionSegmenter.bytes(r.labels());
         byte[][] lut = LesionClasses.lut();
         Path labelFile = outDir.resolve(base + (d == 1 ? "_labels.png" : "_labels.tif"));
         if (d == 1) {
@@ -86,12 +83,5 @@ public final class MultiClassFiles {
             counts[b & 0xff]++;
         }
         return new Written(input, written, counts);
-    }
-
-    private static byte[] bytes(Img<UnsignedByteType> img) {
-        if (img instanceof ArrayImg<?, ?> a && a.update(null) instanceof ByteArray ba) {
-            return ba.getCurrentStorageArray();
-        }
-        throw new IllegalStateException("expected an array image");
     }
 }

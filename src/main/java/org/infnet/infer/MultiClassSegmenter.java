@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
-import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
@@ -74,20 +72,11 @@ public final class MultiClassSegmenter {
      * @throws java.util.concurrent.CancellationException when {@code progress} cancels
      */
     public <T extends RealType<T>> Result segment(RandomAccessibleInterval<T> image, Progress progress) {
-        int nd = image.numDimensions();
-        if (nd != 2 && nd != 3) {
-            throw new IllegalArgumentException("expected a 2D slice or a 3D stack of slices, got " + nd + " dimensions");
-        }
-        long[] dims = image.dimensionsAsLongArray();
-        for (long d : dims) {
-            if (d < 1) {
-                throw new IllegalArgumentException("image is empty");
-            }
-        }
+        long[] dims = InfectionSegmenter.checkedDims(image);
         int w = Math.toIntExact(dims[0]);
         int h = Math.toIntExact(dims[1]);
-        int depth = nd == 3 ? Math.toIntExact(dims[2]) : 1;
-        float[] unit = storage(options.window().toUnit(image));
+        int depth = dims.length == 3 ? Math.toIntExact(dims[2]) : 1;
+        float[] unit = InfectionSegmenter.unitSlices(image, options.window());
         int plane = w * h;
         float[][] prob = new float[classes][plane * depth];
         float[] pri = new float[plane * depth];
@@ -99,11 +88,6 @@ public final class MultiClassSegmenter {
             for (int z = z0; z < z1; z++) {
                 float[] s = new float[plane];
                 System.arraycopy(unit, z * plane, s, 0, plane);
-                for (int i = 0; i < plane; i++) {
-                    if (Float.isNaN(s[i])) {
-                        s[i] = 0;
-                    }
-                }
                 batch.add(new UnitSlice(s, w, h));
             }
             List<float[]> priors = prior.priors(batch);
@@ -123,12 +107,5 @@ public final class MultiClassSegmenter {
             maps.add(ArrayImgs.floats(prob[c], dims));
         }
         return new Result(ArrayImgs.unsignedBytes(labels, dims), List.copyOf(maps), ArrayImgs.floats(pri, dims));
-    }
-
-    private static float[] storage(Img<FloatType> img) {
-        if (img instanceof ArrayImg<?, ?> a && a.update(null) instanceof FloatArray fa) {
-            return fa.getCurrentStorageArray();
-        }
-        throw new IllegalStateException("expected an array image");
     }
 }
