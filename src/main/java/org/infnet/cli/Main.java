@@ -28,6 +28,7 @@ public final class Main {
                 case "segment" -> SegmentCli.run(rest, out);
                 case "train" -> TrainCli.run(rest, out);
                 case "pseudo-label" -> PseudoLabelCli.run(rest, out);
+                case "train-multiclass" -> TrainMultiClassCli.run(rest, out);
                 case "evaluate" -> EvaluateCli.run(rest, out);
                 case "bench" -> BenchCli.run(rest, out);
                 case "macro" -> MacroCli.run(rest, out);
@@ -51,8 +52,9 @@ public final class Main {
         return String.join("\n",
                 "usage: java -jar Inf_Net.jar COMMAND [OPTIONS]",
                 "  segment   INPUT... --output DIR [--model NAME|DIR] [--threshold 0.5] [--edges]",
+                "            [--multiclass [--prior-model NAME|DIR]]   GGO/consolidation labels + probability maps",
                 "            [--window-level -600] [--window-width 1500] [--batch 4] [--device cpu|gpu]",
-                "  evaluate  --pred DIR --gt DIR [--csv FILE] [--strict]",
+                "  evaluate  --pred DIR --gt DIR [--class 1|ggo|2|consolidation] [--csv FILE] [--strict]",
                 "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
                 "            | --volume 300 [--format nifti|png] | --rss 1000 | --train [--arch A ...] [--train-batch 4] [--steps 4]",
                 "  import-pytorch FILE.pth --arch infnet-res2net50|multiclass-unet --output DIR [--name NAME]",
@@ -64,6 +66,10 @@ public final class Main {
                 "            [--lr 3e-4] [--batch 16] [--scales 0.75,1,1.25] [--max-rounds N] [--seed N] [--validation DIR]",
                 "            [--final [--arch ARCH] [--final-epochs 100] [--final-lr 1e-4] [--finetune-epochs 100] [--finetune-lr 1e-4]]",
                 "            [--reference PSEUDO_GT_DIR] [--device cpu|gpu]",
+                "  train-multiclass --data DIR --output DIR [--arch multiclass-unet-compact|multiclass-unet]",
+                "            [--prior-model NAME|DIR | --prior-folder] [--val-count 10] [--epochs 200] [--batch 16]",
+                "            [--optimizer sgd|adam] [--lr 0.01] [--momentum 0.7] [--size 352] [--decay-every N]",
+                "            [--decay-rate X] [--clip X] [--scales 1] [--augment none|mild] [--seed N] [--init MODEL_DIR]",
                 "  macro     FILE.ijm [ARGUMENT]   run an ImageJ macro headless; Inf-Net commands by menu label",
                 "  gui       [STARTUP.ijm [ARGUMENT]]   open ImageJ 1.x with a Plugins>Inf-Net menu (needs a display)");
     }

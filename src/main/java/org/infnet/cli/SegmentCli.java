@@ -12,15 +12,24 @@ import org.infnet.infer.Progress;
 import org.infnet.io.HuWindow;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
+import org.infnet.model.MultiClassModel;
+import org.infnet.infer.LesionClasses;
+import org.infnet.infer.MultiClassFiles;
+import org.infnet.infer.MultiClassSegmenter;
 
-/** {@code segment INPUT... --output DIR [--model NAME|DIR] [--threshold T] [--edges]}. */
+/**
+ * {@code segment INPUT... --output DIR [--model NAME|DIR] [--threshold T] [--edges]}; with {@code --multiclass}
+ * GGO / consolidation segmentation ({@link MultiClassFiles}): {@code --model} then names the multi-class model
+ * (default {@link ModelLocator#DEFAULT_MULTICLASS}) and {@code --prior-model} the infection model making the
+ * prior (default {@link ModelLocator#DEFAULT}).
+ */
 final class SegmentCli {
 
     private SegmentCli() {}
 
     static int run(String[] argv, PrintStream out) throws Exception {
-        Args a = new Args(argv, Set.of("output", "model", "threshold", "window-level", "window-width", "batch", "device"),
-                Set.of("edges"));
+        Args a = new Args(argv, Set.of("output", "model", "prior-model", "threshold", "window-level", "window-width",
+                "batch", "device"), Set.of("edges", "multiclass"));
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("segment needs at least one input file or folder");
         }
@@ -33,6 +42,15 @@ final class SegmentCli {
                 a.integer("batch", 4));
         Device dev = "gpu".equalsIgnoreCase(a.get("device", "cpu")) ? Device.gpu() : Device.cpu();
         List<Path> protectedPaths = new ArrayList<>(files);
+        if (a.has("multiclass")) {
+            if (a.has("edges") || a.has("threshold")) {
+                throw new Args.UsageException("--edges and --threshold do not apply to --multiclass (labels are the argmax)");
+            }
+            return multiClass(a, files, outDir, opt, dev, protectedPaths, out);
+        }
+        if (a.has("prior-model")) {
+            throw new Args.UsageException("--prior-model applies to --multiclass only");
+        }
         try (InfNetModel model = ModelLocator.open(a.get("model", ModelLocator.DEFAULT), dev)) {
             model.freeze();
             FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, opt), a.has("edges"));
@@ -45,6 +63,29 @@ final class SegmentCli {
             }
             out.printf(java.util.Locale.ROOT, "segmented %d file(s) with model %s in %.1f s; outputs in %s%n", files.size(),
                     model.descriptor().name(), (System.nanoTime() - t0) / 1e9, outDir);
+        }
+        return 0;
+    }
+
+    private static int multiClass(Args a, List<Path> files, Path outDir, InfectionSegmenter.Options opt, Device dev,
+            List<Path> protectedPaths, PrintStream out) throws Exception {
+        try (InfNetModel prior = ModelLocator.open(a.get("prior-model", ModelLocator.DEFAULT), dev);
+                MultiClassModel model = ModelLocator.openMultiClass(a.get("model", ModelLocator.DEFAULT_MULTICLASS), dev)) {
+            prior.freeze();
+            model.freeze();
+            MultiClassFiles job = new MultiClassFiles(new MultiClassSegmenter(prior, model,
+                    new MultiClassSegmenter.Options(opt.window(), opt.batchSize())));
+            long t0 = System.nanoTime();
+            for (Path f : files) {
+                MultiClassFiles.Written w = job.segment(f, outDir, protectedPaths, Progress.NONE);
+                long n = java.util.Arrays.stream(w.classPixels()).sum();
+                out.printf(java.util.Locale.ROOT, "%s: GGO %d pixels (%.2f%%), consolidation %d pixels (%.2f%%) -> %s%n",
+                        f.getFileName(), w.classPixels()[LesionClasses.GGO], 100.0 * w.classPixels()[LesionClasses.GGO] / n,
+                        w.classPixels()[LesionClasses.CONSOLIDATION], 100.0 * w.classPixels()[LesionClasses.CONSOLIDATION] / n,
+                        String.join(", ", w.outputs().stream().map(p -> p.getFileName().toString()).toList()));
+            }
+            out.printf(java.util.Locale.ROOT, "segmented %d file(s) with models %s (prior) and %s in %.1f s; outputs in %s%n",
+                    files.size(), prior.descriptor().name(), model.descriptor().name(), (System.nanoTime() - t0) / 1e9, outDir);
         }
         return 0;
     }

@@ -24,12 +24,8 @@ final class TrainCli {
             throw new Args.UsageException("--data is required");
         }
         TrainConfig p = TrainConfig.paper();
-        double[] scales = TrainConfig.parseScales(a.get("scales", "0.75,1,1.25"));
-        Augmentation aug = switch (a.get("augment", "none")) {
-            case "none" -> Augmentation.NONE;
-            case "mild" -> Augmentation.MILD;
-            default -> throw new Args.UsageException("--augment must be none or mild");
-        };
+        double[] scales = scales(a, "0.75,1,1.25");
+        Augmentation aug = augmentation(a);
         TrainConfig cfg = new TrainConfig(a.integer("epochs", p.epochs()), a.integer("batch", p.batchSize()),
                 (float) a.number("lr", p.learningRate()), a.integer("decay-every", p.decayEvery()),
                 (float) a.number("decay-rate", p.decayRate()), (float) a.number("clip", p.clip()), scales,
@@ -41,7 +37,28 @@ final class TrainCli {
                         : a.integer("val-count", 10),
                 a.integer("repeat-first", 1), InfNetConfig.preset(arch), cfg, a.path("output"),
                 a.has("init") ? Path.of(a.get("init", null)) : null, a.get("device", "cpu"), a.get("name", arch));
-        List<EpochLog> logs = job.run(new TrainingListener() {
+        List<EpochLog> logs = job.run(printing(out));
+        out.println("trained " + logs.size() + " epochs; output in " + a.path("output"));
+        return 0;
+    }
+
+    /** {@code --scales} as numbers. */
+    static double[] scales(Args a, String fallback) {
+        return TrainConfig.parseScales(a.get("scales", fallback));
+    }
+
+    /** {@code --augment none|mild}. */
+    static Augmentation augmentation(Args a) throws Args.UsageException {
+        return switch (a.get("augment", "none")) {
+            case "none" -> Augmentation.NONE;
+            case "mild" -> Augmentation.MILD;
+            default -> throw new Args.UsageException("--augment must be none or mild");
+        };
+    }
+
+    /** A listener printing steps (at most every 30 s and at each epoch's end), epoch rows and messages. */
+    static TrainingListener printing(PrintStream out) {
+        return new TrainingListener() {
             private long last = System.nanoTime();
 
             @Override
@@ -62,8 +79,6 @@ final class TrainCli {
             public void onMessage(String message) {
                 out.println(message);
             }
-        });
-        out.println("trained " + logs.size() + " epochs; output in " + a.path("output"));
-        return 0;
+        };
     }
 }

@@ -6,12 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
+import org.infnet.model.MultiClassModel;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
 
 /**
- * Keeps loaded Inf-Net models for the commands of one SciJava context, so that running a command
+ * Keeps loaded Inf-Net and multi-class models for the commands of one SciJava context, so that running a command
  * again does not reload its weights. Models are loaded for inference (no gradients) on the CPU, or on
  * the GPU when the system property {@code infnet.device} is {@code gpu}; they are closed with the
  * context.
@@ -20,16 +21,32 @@ import org.scijava.service.Service;
 public final class InfNetService extends AbstractService {
 
     private final Map<String, InfNetModel> models = new LinkedHashMap<>();
+    private final Map<String, MultiClassModel> multiClassModels = new LinkedHashMap<>();
+
+    private static Device device() {
+        return "gpu".equalsIgnoreCase(System.getProperty("infnet.device")) ? Device.gpu() : Device.cpu();
+    }
 
     /** The model {@code spec} (name or folder; blank = default), loaded once per context. */
     public synchronized InfNetModel model(String spec) throws IOException {
         String key = spec == null || spec.isBlank() ? ModelLocator.DEFAULT : spec.trim();
         InfNetModel m = models.get(key);
         if (m == null) {
-            Device dev = "gpu".equalsIgnoreCase(System.getProperty("infnet.device")) ? Device.gpu() : Device.cpu();
-            m = ModelLocator.open(key, dev);
+            m = ModelLocator.open(key, device());
             m.freeze();
             models.put(key, m);
+        }
+        return m;
+    }
+
+    /** The multi-class U-Net {@code spec} (name or folder; blank = the bundled one), loaded once per context. */
+    public synchronized MultiClassModel multiClassModel(String spec) throws IOException {
+        String key = spec == null || spec.isBlank() ? ModelLocator.DEFAULT_MULTICLASS : spec.trim();
+        MultiClassModel m = multiClassModels.get(key);
+        if (m == null) {
+            m = ModelLocator.openMultiClass(key, device());
+            m.freeze();
+            multiClassModels.put(key, m);
         }
         return m;
     }
@@ -38,5 +55,7 @@ public final class InfNetService extends AbstractService {
     public synchronized void dispose() {
         models.values().forEach(InfNetModel::close);
         models.clear();
+        multiClassModels.values().forEach(MultiClassModel::close);
+        multiClassModels.clear();
     }
 }

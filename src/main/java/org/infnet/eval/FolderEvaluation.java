@@ -162,9 +162,30 @@ public final class FolderEvaluation {
      */
     public static Result evaluate(Path predictionDir, Path gtDir, boolean strict, ImageReader reader,
             org.infnet.infer.Progress progress) throws IOException {
+        return evaluate(predictionDir, gtDir, strict, reader, progress, -1);
+    }
+
+    /**
+     * Scores one class of a multi-class segmentation ({@code evaluate --class}): the ground truth of an image
+     * is {@code GT == gtClass}, the stored value of each GT pixel (a palette PNG's index, not its colour), and
+     * the predictions are the class's probability maps {@code NAME_CLASS_prob.*} (or {@code NAME_CLASS.*}),
+     * CLASS being {@link org.infnet.infer.LesionClasses#name} ({@code ggo}, {@code consolidation}); other
+     * files in the prediction folder are ignored. Otherwise the protocol is {@link #evaluate(Path, Path)}'s.
+     */
+    public static Result evaluateClass(Path predictionDir, Path gtDir, int gtClass, boolean strict,
+            org.infnet.infer.Progress progress) throws IOException {
+        if (gtClass < 0 || gtClass >= org.infnet.infer.LesionClasses.COUNT) {
+            throw new IllegalArgumentException("class must be 0.." + (org.infnet.infer.LesionClasses.COUNT - 1));
+        }
+        return evaluate(predictionDir, gtDir, strict, ImageFiles::read, progress, gtClass);
+    }
+
+    private static Result evaluate(Path predictionDir, Path gtDir, boolean strict, ImageReader reader,
+            org.infnet.infer.Progress progress, int gtClass) throws IOException {
         List<Problem> problems = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
-        Map<String, Path> preds = index(predictionDir, true, problems, ignored);
+        Map<String, Path> preds = gtClass < 0 ? index(predictionDir, true, problems, ignored)
+                : classIndex(predictionDir, org.infnet.infer.LesionClasses.name(gtClass), problems, ignored);
         Map<String, Path> gts = index(gtDir, false, problems, ignored);
 
         for (Map.Entry<String, Path> e : preds.entrySet()) {
@@ -196,15 +217,17 @@ public final class FolderEvaluation {
             }
             progress.update(done++, total, "evaluating " + name);
             Path gtPath = e.getValue();
-            GrayImage gt = readOrReport(reader, name, gtPath, problems);
+            GrayImage gt = readOrReport(gtClass < 0 ? reader : FolderEvaluation::readStored, name, gtPath, problems);
             GrayImage pred = readOrReport(reader, name, predPath, problems);
             if (gt == null || pred == null) {
                 continue;
             }
             checkStack(name, gtPath, gt, problems);
             checkStack(name, predPath, pred, problems);
-            boolean[] mask = Metrics.gtMask(gt.pixels());
-            checkGtScale(name, gtPath, gt, mask, problems);
+            boolean[] mask = gtClass < 0 ? Metrics.gtMask(gt.pixels()) : classMask(gt.pixels(), gtClass);
+            if (gtClass < 0) {
+                checkGtScale(name, gtPath, gt, mask, problems);
+            }
             boolean resized = pred.width() != gt.width() || pred.height() != gt.height();
             float[] p = org.infnet.io.Resampling.bilinear(pred.pixels(), pred.width(), pred.height(), gt.width(), gt.height());
             ImageScores scores;
@@ -291,6 +314,37 @@ public final class FolderEvaluation {
             }
         }
         return out;
+    }
+
+    /** Prediction files {@code NAME_CLASS_prob.*} or {@code NAME_CLASS.*} keyed by NAME; others ignored. */
+    private static Map<String, Path> classIndex(Path dir, String className, List<Problem> problems,
+            List<Path> ignored) throws IOException {
+        Map<String, Path> all = index(dir, true, problems, ignored);
+        Map<String, Path> out = new TreeMap<>();
+        String suffix = "_" + className;
+        all.forEach((key, f) -> {
+            if (key.endsWith(suffix) && key.length() > suffix.length()) {
+                out.put(key.substring(0, key.length() - suffix.length()), f);
+            } else {
+                ignored.add(f);
+            }
+        });
+        return out;
+    }
+
+    /** The stored pixel values of the first slice (palette indices, not colours). */
+    private static GrayImage readStored(Path file) throws IOException {
+        org.infnet.io.GrayImage g = org.infnet.io.ImageFiles.read(file);
+        float[] first = java.util.Arrays.copyOf(g.pixels(), g.width() * g.height());
+        return new GrayImage(first, g.width(), g.height(), g.depth());
+    }
+
+    private static boolean[] classMask(float[] labels, int cls) {
+        boolean[] m = new boolean[labels.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = Math.round(labels[i]) == cls;
+        }
+        return m;
     }
 
     private static GrayImage readOrReport(ImageReader reader, String name, Path file, List<Problem> problems) {

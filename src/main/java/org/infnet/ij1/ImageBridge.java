@@ -7,6 +7,7 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
+import org.infnet.infer.LesionClasses;
 import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
 
@@ -50,5 +51,23 @@ final class ImageBridge {
             imp.setDisplayRange(0, 1);
         }
         return imp;
+    }
+
+    /**
+     * Applies the lookup table an output asks for through its {@code lut} attribute: {@code lesion-classes}
+     * ({@link org.infnet.command.SegmentGgoConsolidation#LESION_LUT}) gives 8-bit label images the class
+     * colours of {@link LesionClasses#lut()} on the full 0..255 range; other values (and null) change nothing.
+     */
+    static void applyLut(ImagePlus imp, String lut) {
+        if (!org.infnet.command.SegmentGgoConsolidation.LESION_LUT.equals(lut) || imp.getBitDepth() != 8) {
+            return;
+        }
+        byte[][] t = LesionClasses.lut();
+        IndexColorModel cm = new IndexColorModel(8, 256, t[0], t[1], t[2]);
+        imp.getProcessor().setColorModel(cm);
+        if (imp.getStackSize() > 1) {
+            imp.getStack().setColorModel(cm);
+        }
+        imp.setDisplayRange(0, 255);
     }
 }

@@ -147,6 +147,7 @@ public class RunSciJavaCommand implements PlugIn {
                 @SuppressWarnings("unchecked")
                 RandomAccessibleInterval<? extends RealType<?>> real = (RandomAccessibleInterval<? extends RealType<?>>) img;
                 ImagePlus imp = ImageBridge.toImagePlus(real, base + "_" + out.getName(), cal);
+                ImageBridge.applyLut(imp, out.get("lut"));
                 imp.show();
             } else if (value instanceof String s && !s.isBlank()) {
                 IJ.log(s);

@@ -100,31 +100,17 @@ public final class InfectionSegmenter {
      * @throws java.util.concurrent.CancellationException when {@code progress} cancels
      */
     public <T extends RealType<T>> Result segment(RandomAccessibleInterval<T> image, Progress progress) {
-        int nd = image.numDimensions();
-        if (nd != 2 && nd != 3) {
-            throw new IllegalArgumentException("expected a 2D slice or a 3D stack of slices, got " + nd + " dimensions");
-        }
-        long[] dims = image.dimensionsAsLongArray();
-        for (long d : dims) {
-            if (d < 1) {
-                throw new IllegalArgumentException("image is empty (" + size(dims) + ")");
-            }
-        }
-        long voxels = product(dims);
-        if (voxels > MAX_VOXELS) {
-            throw new IllegalArgumentException("image of " + size(dims) + " = " + voxels + " voxels is too large to"
-                    + " segment at once (at most " + MAX_VOXELS + "); crop it or split the stack");
-        }
+        long[] dims = checkedDims(image);
         int w = Math.toIntExact(dims[0]);
         int h = Math.toIntExact(dims[1]);
-        int depth = nd == 3 ? Math.toIntExact(dims[2]) : 1;
+        int depth = dims.length == 3 ? Math.toIntExact(dims[2]) : 1;
         int plane = w * h;
         float[] unit;
         float[] prob;
         float[] edge;
         byte[] mask;
         try {
-            unit = storage(options.window().toUnit(image));
+            unit = unitSlices(image, options.window());
             // a single slice's outputs are the predictor's own arrays (no second copy of a large slice)
             prob = depth == 1 ? null : new float[plane * depth];
             edge = depth == 1 ? null : new float[plane * depth];
@@ -132,7 +118,6 @@ public final class InfectionSegmenter {
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException(notEnoughMemory(dims), e);
         }
-        sanitize(unit);
         int batchSize = options.batchSize();
         for (int z0 = 0; z0 < depth;) {
             progress.checkCancelled();
@@ -222,6 +207,38 @@ public final class InfectionSegmenter {
             n *= d;
         }
         return n;
+    }
+
+    /**
+     * The dimensions of a 2D slice or 3D stack.
+     *
+     * @throws IllegalArgumentException for other dimensionalities, an empty image or one of more than
+     *     {@link #MAX_VOXELS} voxels
+     */
+    static long[] checkedDims(RandomAccessibleInterval<?> image) {
+        int nd = image.numDimensions();
+        if (nd != 2 && nd != 3) {
+            throw new IllegalArgumentException("expected a 2D slice or a 3D stack of slices, got " + nd + " dimensions");
+        }
+        long[] dims = image.dimensionsAsLongArray();
+        for (long d : dims) {
+            if (d < 1) {
+                throw new IllegalArgumentException("image is empty (" + size(dims) + ")");
+            }
+        }
+        long voxels = product(dims);
+        if (voxels > MAX_VOXELS) {
+            throw new IllegalArgumentException("image of " + size(dims) + " = " + voxels + " voxels is too large to"
+                    + " segment at once (at most " + MAX_VOXELS + "); crop it or split the stack");
+        }
+        return dims;
+    }
+
+    /** The image mapped to [0,1] through {@code window} (8-bit: / 255), NaN as 0, as one array. */
+    static <T extends RealType<T>> float[] unitSlices(RandomAccessibleInterval<T> image, HuWindow window) {
+        float[] unit = storage(window.toUnit(image));
+        sanitize(unit);
+        return unit;
     }
 
     /** NaN (missing data) becomes 0; infinities are clamped by the window already. */

@@ -128,11 +128,27 @@ public final class ImageFiles {
      */
     public static void writePng8(Path target, byte[] pixels, int width, int height, Path... protectedPaths)
             throws IOException {
+        checkPngSize(pixels, width, height);
+        atomicWrite(target, out -> PngEncoder.writeGray8(out, pixels, width, height), protectedPaths);
+    }
+
+    /**
+     * Writes a 2D 8-bit image whose values are palette indices (a label image) as an indexed-colour PNG with
+     * the lookup table {@code lut[channel][index]} (channels red, green, blue; 256 entries each), atomically.
+     * Readers that take stored values (ImageJ's raw pixels, {@link #read}) get the indices back; viewers show
+     * the colours.
+     */
+    public static void writeIndexedPng(Path target, byte[] pixels, int width, int height, byte[][] lut,
+            Path... protectedPaths) throws IOException {
+        checkPngSize(pixels, width, height);
+        atomicWrite(target, out -> PngEncoder.writeIndexed8(out, pixels, width, height, lut), protectedPaths);
+    }
+
+    private static void checkPngSize(byte[] pixels, int width, int height) {
         if (pixels.length != (long) width * height) {
             throw new IllegalArgumentException(width + "x" + height + " PNG needs " + (long) width * height
                     + " pixels, got " + pixels.length);
         }
-        atomicWrite(target, out -> PngEncoder.writeGray8(out, pixels, width, height), protectedPaths);
     }
 
     /**

@@ -96,6 +96,13 @@ public record ModelDescriptor(
                 new LinkedHashMap<>(provenance), new LinkedHashMap<>(validation), unet);
     }
 
+    /** A copy for another network input side (e.g. a U-Net trained at 256x256). */
+    public ModelDescriptor withInputSize(int side) {
+        return new ModelDescriptor(format, name, network, side, normalisation, input.replace(inputSize + "x" + inputSize,
+                side + "x" + side), outputs.replace(inputSize + "x" + inputSize, side + "x" + side), weights,
+                provenance, validation, unet);
+    }
+
     /** Whether the weights belong to a multi-class U-Net rather than an Inf-Net. */
     public boolean isUNet() {
         return unet != null;

@@ -25,21 +25,66 @@ public final class ModelLocator {
 
     private ModelLocator() {}
 
-    /** Loads the model {@code spec} (a folder path or a model name; blank means {@link #DEFAULT}). */
+    /** Name of the default multi-class (GGO / consolidation) model, bundled with the plugin. */
+    public static final String DEFAULT_MULTICLASS = "multiclass-compact";
+
+    /** The bundled models, by name. */
+    private static final List<String> BUNDLED = List.of(DEFAULT, DEFAULT_MULTICLASS);
+
+    /** How a found model is loaded: from a folder or from class-path resources. */
+    private interface Loader<M> {
+        M folder(Path folder, Device device) throws IOException;
+
+        M resource(String base, Device device) throws IOException;
+    }
+
+    /** Loads the Inf-Net {@code spec} (a folder path or a model name; blank means {@link #DEFAULT}). */
     public static InfNetModel open(String spec, Device device) throws IOException {
-        String s = spec == null || spec.isBlank() ? DEFAULT : spec.trim();
+        return find(spec, DEFAULT, device, new Loader<>() {
+            @Override
+            public InfNetModel folder(Path folder, Device d) throws IOException {
+                return InfNetModel.load(folder, d);
+            }
+
+            @Override
+            public InfNetModel resource(String base, Device d) throws IOException {
+                return InfNetModel.loadResource(base, d);
+            }
+        });
+    }
+
+    /**
+     * Loads the multi-class U-Net {@code spec} (a folder path or a model name; blank means {@link
+     * #DEFAULT_MULTICLASS}), searched as {@link #open}.
+     */
+    public static MultiClassModel openMultiClass(String spec, Device device) throws IOException {
+        return find(spec, DEFAULT_MULTICLASS, device, new Loader<>() {
+            @Override
+            public MultiClassModel folder(Path folder, Device d) throws IOException {
+                return MultiClassModel.load(folder, d);
+            }
+
+            @Override
+            public MultiClassModel resource(String base, Device d) throws IOException {
+                return MultiClassModel.loadResource(base, d);
+            }
+        });
+    }
+
+    private static <M> M find(String spec, String fallback, Device device, Loader<M> loader) throws IOException {
+        String s = spec == null || spec.isBlank() ? fallback : spec.trim();
         Path asPath = Path.of(s);
         if (Files.isDirectory(asPath)) {
-            return InfNetModel.load(asPath, device);
+            return loader.folder(asPath, device);
         }
         for (Path dir : searchFolders()) {
             Path candidate = dir.resolve(s);
             if (Files.isRegularFile(candidate.resolve(ModelDescriptor.FILE))) {
-                return InfNetModel.load(candidate, device);
+                return loader.folder(candidate, device);
             }
         }
         if (ModelLocator.class.getResource("/models/" + s + "/" + ModelDescriptor.FILE) != null) {
-            return InfNetModel.loadResource("/models/" + s, device);
+            return loader.resource("/models/" + s, device);
         }
         throw new IOException("model '" + s + "' not found: not a folder, and not in " + searchFolders()
                 + " or the bundled models " + bundled());
@@ -61,8 +106,10 @@ public final class ModelLocator {
 
     private static List<String> bundled() {
         List<String> names = new ArrayList<>();
-        if (ModelLocator.class.getResource("/models/" + DEFAULT + "/" + ModelDescriptor.FILE) != null) {
-            names.add(DEFAULT);
+        for (String n : BUNDLED) {
+            if (ModelLocator.class.getResource("/models/" + n + "/" + ModelDescriptor.FILE) != null) {
+                names.add(n);
+            }
         }
         return names;
     }

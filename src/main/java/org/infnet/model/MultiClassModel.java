@@ -72,11 +72,25 @@ public final class MultiClassModel extends NetworkModel<MultiClassUNet> {
         return filled(new MultiClassModel(d, device), weights, folder.toString());
     }
 
+    /** Loads a model folder packaged as class-path resources under {@code base} (e.g. {@code /models/x}). */
+    public static MultiClassModel loadResource(String base, Device device) throws IOException {
+        Map.Entry<ModelDescriptor, Map<String, SafeTensors.Tensor>> r = readResource(base);
+        if (!r.getKey().isUNet()) {
+            throw new IOException(base + ": holds an Inf-Net (" + r.getKey().architecture() + "), not a multi-class U-Net");
+        }
+        return filled(new MultiClassModel(r.getKey(), device), r.getValue(), base);
+    }
+
     /**
      * Encodes slices and infection priors (each {@code side * side} values in [0,1], side = {@link
      * ModelDescriptor#inputSize()} usually) into the (B, 6, side, side) input: the slice replicated to
      * channels 0-2 and the prior to channels 3-5, both normalised with the descriptor's per-channel
      * mean and std, as the original applies one transform to both images.
+     *
+     * <p>The prior is ImageNet-normalised like the slice on purpose: the original's data loader reads the
+     * prior PNG with OpenCV as a 3-channel image and puts it through the same {@code ToTensor} + {@code
+     * Normalize(mean, std)} transform as the slice before concatenating the two, so a network trained there
+     * (and any imported original weights) expects exactly this encoding of the prior.
      */
     public NDArray encode(NDManager m, List<float[]> slices, List<float[]> priors, int side) {
         if (slices.size() != priors.size()) {

@@ -15,7 +15,7 @@ import org.infnet.model.Engines;
  * moment estimates) can be exported and restored, so training resumes exactly from a checkpoint. The moments
  * live in the parameters' manager: close the optimizer when training ends, or they stay until the model closes.
  */
-public final class Adam implements AutoCloseable {
+public final class Adam implements Optimiser {
 
     private final Map<String, Parameter> params;
     private final float beta1 = 0.9f;
@@ -33,27 +33,25 @@ public final class Adam implements AutoCloseable {
      * @param clip element-wise gradient clamp; {@code <= 0} disables it
      */
     public Adam(Map<String, Parameter> params, float lr, float clip) {
-        this.params = new LinkedHashMap<>();
-        params.forEach((k, p) -> {
-            if (p.requiresGradient()) {
-                this.params.put(k, p);
-            }
-        });
+        this.params = Gradients.trainable(params);
         this.lr = lr;
         this.clip = clip;
     }
 
     /** Sets the learning rate used by the next steps. */
+    @Override
     public void setLearningRate(float lr) {
         this.lr = lr;
     }
 
     /** Number of steps taken. */
+    @Override
     public long steps() {
         return t;
     }
 
     /** Applies one update from the accumulated gradients, then zeroes the gradients. */
+    @Override
     public void step() {
         t++;
         double c1 = 1 - Math.pow(beta1, t);
@@ -82,36 +80,18 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /** Whether every accumulated gradient is finite (no NaN or infinity). */
+    @Override
     public boolean gradientsFinite() {
-        for (Parameter p : params.values()) {
-            NDArray w = p.getArray();
-            try (NDManager sub = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(sub);
-                NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any();
-                bad.attach(sub);
-                if (bad.getBoolean()) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return Gradients.finite(params.values());
     }
 
-    /** Discards the accumulated gradients without updating. */
+    @Override
     public void zeroGradients() {
-        for (Parameter p : params.values()) {
-            NDArray w = p.getArray();
-            try (NDManager sub = w.getManager().newSubManager()) {
-                NDArray g = w.getGradient();
-                g.attach(sub);
-                Engines.zero(g); // NaN * 0 would stay NaN
-            }
-        }
+        Gradients.zero(params.values());
     }
 
     /** Exports the state: step count and moments under {@code m.NAME} / {@code v.NAME}. */
+    @Override
     public Map<String, NDArray> moments() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         m.forEach((k, a) -> out.put("m." + k, a));
@@ -120,6 +100,7 @@ public final class Adam implements AutoCloseable {
     }
 
     /** Restores a state exported by {@link #moments()} and {@link #steps()}. */
+    @Override
     public void restore(long steps, Map<String, float[]> moments) {
         t = steps;
         for (Map.Entry<String, Parameter> e : params.entrySet()) {

@@ -9,19 +9,13 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
-import org.infnet.io.AtomicFiles;
-import org.infnet.io.SafeTensors;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
@@ -189,18 +183,7 @@ public final class InfNetTrainer {
     }
 
     private int[] order(int epoch) {
-        int[] idx = new int[train.size()];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
-        for (int i = idx.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        return idx;
+        return Checkpoints.order(cfg.seed(), epoch, train.size());
     }
 
     private double step(State st, Adam adam, int[] order, int step) {
@@ -314,52 +297,23 @@ public final class InfNetTrainer {
     }
 
     private State resume(Adam adam) throws IOException {
-        Path ck = out.resolve("checkpoint");
-        if (!Files.isDirectory(ck) && Files.isDirectory(out.resolve("checkpoint.old"))) {
-            ck = out.resolve("checkpoint.old"); // killed between the two renames of a checkpoint
-        }
-        if (!Files.isRegularFile(ck.resolve("state.json"))) {
+        Path ck = Checkpoints.existing(out);
+        if (ck == null) {
             return new State();
         }
-        State st = GSON.fromJson(Files.readString(ck.resolve("state.json"), StandardCharsets.UTF_8), State.class);
-        model.setWeights(SafeTensors.read(ck.resolve(model.descriptor().weights())), ck.toString());
-        Map<String, float[]> moments = new LinkedHashMap<>();
-        SafeTensors.read(ck.resolve("optimizer.safetensors")).forEach((k, t) -> moments.put(k, t.data()));
-        adam.restore(st.adamSteps, moments);
+        State st = GSON.fromJson(Checkpoints.state(ck), State.class);
+        Checkpoints.restore(ck, model, adam, st.adamSteps);
         listener.onMessage("resumed from " + ck + " at epoch " + (st.epoch + 1) + " step " + st.step);
         return st;
     }
 
     private void checkpoint(State st, Adam adam) throws IOException {
         st.adamSteps = adam.steps();
-        Path tmp = out.resolve("checkpoint.tmp");
-        deleteTree(tmp);
-        model.save(tmp, describe(st, Map.of()));
-        Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>();
-        adam.moments().forEach((k, a) -> moments.put(k, new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray())));
-        SafeTensors.write(tmp.resolve("optimizer.safetensors"), moments, Map.of());
-        AtomicFiles.writeString(tmp.resolve("state.json"), GSON.toJson(st));
-        Path ck = out.resolve("checkpoint");
-        Path old = out.resolve("checkpoint.old");
-        deleteTree(old);
-        if (Files.exists(ck)) {
-            Files.move(ck, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(tmp, ck, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+        Checkpoints.write(out, model, describe(st, Map.of()), adam, GSON.toJson(st));
     }
 
     private void appendHistory(EpochLog log) throws IOException {
-        Path h = out.resolve("history.csv");
-        List<String> lines = Files.exists(h) ? new ArrayList<>(Files.readAllLines(h)) : new ArrayList<>();
-        if (lines.isEmpty()) {
-            lines.add(EpochLog.HEADER);
-        }
-        // a resumed epoch replaces a row a killed run may have written after its last checkpoint
-        String prefix = log.epoch() + ",";
-        lines.removeIf(l -> l.startsWith(prefix));
-        lines.add(log.csv());
-        AtomicFiles.writeString(h, String.join("\n", lines) + "\n");
+        Checkpoints.appendHistory(out.resolve("history.csv"), EpochLog.HEADER, log.epoch(), log.csv());
     }
 
     private List<EpochLog> history() throws IOException {
@@ -379,16 +333,5 @@ public final class InfNetTrainer {
                     Double.parseDouble(f[9]), Double.parseDouble(f[10])));
         }
         return logs;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

@@ -6,13 +6,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelDescriptor;
+import org.infnet.model.MultiClassModel;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.nn.Res2NetConfig;
+import org.infnet.nn.UNetConfig;
 
 /** Model folders for tests that exercise the plumbing rather than accuracy. */
 public final class TestModels {
 
     private TestModels() {}
+
+    /** A U-Net of base width 4 (multi-class pipeline tests). */
+    public static final UNetConfig TINY_UNET = new UNetConfig("multiclass-unet-tiny", 6, 3, 4);
 
     /** Writes a randomly initialised (seeded) compact model folder to {@code dir} and returns it. */
     public static Path randomCompact(Path dir) throws IOException {
@@ -47,6 +52,16 @@ public final class TestModels {
         ModelDescriptor d = new ModelDescriptor(c.format(), c.name(), c.network(), side, c.normalisation(), c.input(),
                 c.outputs(), c.weights(), c.provenance(), c.validation());
         try (InfNetModel m = InfNetModel.create(d, Device.cpu())) {
+            m.save(dir, d);
+        }
+        return dir;
+    }
+
+    /** Writes a randomly initialised (seeded) {@link #TINY_UNET} folder with input side 32. */
+    public static Path randomTinyUNet(Path dir) throws IOException {
+        Engine.getInstance().setRandomSeed(7);
+        ModelDescriptor d = ModelDescriptor.create("tiny-unet", TINY_UNET).withInputSize(32);
+        try (MultiClassModel m = MultiClassModel.create(d, Device.cpu())) {
             m.save(dir, d);
         }
         return dir;

@@ -1,0 +1,91 @@
+package org.infnet.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import java.util.ArrayList;
+import java.util.List;
+import org.infnet.io.Resampling;
+import org.infnet.model.Engines;
+import org.infnet.model.MultiClassModel;
+
+/**
+ * Runs a {@link MultiClassModel} on batches of windowed slices with their infection priors: slice and prior
+ * are resized (bilinear) to the model's input size and encoded ({@link MultiClassModel#encode}), the
+ * network runs in evaluation mode, and each class probability {@code sigmoid(logit)} (the original trains
+ * one sigmoid + BCE per class) is resized back to the slice's size. Does not own the model; releases all
+ * native memory of a batch before returning.
+ */
+public final class MultiClassPredictor {
+
+    private final MultiClassModel model;
+    private final int side;
+    private final int classes;
+
+    /** A predictor over {@code model}. */
+    public MultiClassPredictor(MultiClassModel model) {
+        this.model = model;
+        this.side = model.descriptor().inputSize();
+        this.classes = model.descriptor().unet().classes();
+    }
+
+    /**
+     * Class probabilities of each slice: {@code result.get(b)[c]} is class {@code c}'s probability map at the
+     * slice's size.
+     *
+     * @param priors one infection prior in [0,1] per slice, at the slice's size
+     */
+    public List<float[][]> predict(List<UnitSlice> slices, List<float[]> priors) {
+        if (slices.size() != priors.size()) {
+            throw new IllegalArgumentException(slices.size() + " slices but " + priors.size() + " priors");
+        }
+        Engines.disableGradientRecording();
+        List<float[]> x = new ArrayList<>();
+        List<float[]> p = new ArrayList<>();
+        for (int b = 0; b < slices.size(); b++) {
+            UnitSlice s = slices.get(b);
+            if (priors.get(b).length != s.pixels().length) {
+                throw new IllegalArgumentException("prior " + b + " has " + priors.get(b).length + " values, slice has "
+                        + s.pixels().length);
+            }
+            x.add(Resampling.bilinear(s.pixels(), s.width(), s.height(), side, side));
+            p.add(Resampling.bilinear(priors.get(b), s.width(), s.height(), side, side));
+        }
+        float[] prob;
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray logits = model.logits(m, model.encode(m, x, p, side));
+            prob = Activation.sigmoid(logits).toFloatArray();
+        }
+        int plane = side * side;
+        List<float[][]> out = new ArrayList<>();
+        for (int b = 0; b < slices.size(); b++) {
+            UnitSlice s = slices.get(b);
+            float[][] c = new float[classes][];
+            for (int k = 0; k < classes; k++) {
+                float[] map = new float[plane];
+                System.arraycopy(prob, (b * classes + k) * plane, map, 0, plane);
+                c[k] = Resampling.bilinear(map, side, side, s.width(), s.height());
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** Per pixel the class of highest probability (the first on ties), as the original's argmax. */
+    public static byte[] argmax(float[][] probabilities) {
+        int n = probabilities[0].length;
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            float bv = probabilities[0][i];
+            for (int k = 1; k < probabilities.length; k++) {
+                if (probabilities[k][i] > bv) {
+                    bv = probabilities[k][i];
+                    best = k;
+                }
+            }
+            out[i] = (byte) best;
+        }
+        return out;
+    }
+}

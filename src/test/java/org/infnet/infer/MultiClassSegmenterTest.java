@@ -1,0 +1,118 @@
+package org.infnet.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import org.infnet.io.ImageFiles;
+import org.infnet.model.InfNetModel;
+import org.infnet.model.MultiClassModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The multi-class pipeline: prior then U-Net, argmax labels, per-class maps, label files with the class LUT. */
+class MultiClassSegmenterTest {
+
+    @TempDir
+    Path dir;
+
+    private static Img<UnsignedByteType> slice(int w, int h, int d) {
+        Img<UnsignedByteType> img = d == 1 ? ArrayImgs.unsignedBytes(w, h) : ArrayImgs.unsignedBytes(w, h, d);
+        var c = img.localizingCursor();
+        while (c.hasNext()) {
+            c.fwd();
+            c.get().set((c.getIntPosition(0) * 7 + c.getIntPosition(1) * 3 + 11 * (d == 1 ? 0 : c.getIntPosition(2))) % 256);
+        }
+        return img;
+    }
+
+    @Test
+    void labelsAreTheArgmaxOfTheClassMapsAtTheInputSize() throws Exception {
+        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+            MultiClassSegmenter.Result r = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
+                    org.infnet.io.HuWindow.LUNG, 2)).segment(slice(45, 37, 3), Progress.NONE);
+            assertArrayEquals(new long[] {45, 37, 3}, r.labels().dimensionsAsLongArray());
+            assertEquals(3, r.probabilities().size());
+            float[][] p = new float[3][];
+            for (int c = 0; c < 3; c++) {
+                assertArrayEquals(new long[] {45, 37, 3}, r.probabilities().get(c).dimensionsAsLongArray());
+                p[c] = InfectionSegmenter.floats(r.probabilities().get(c));
+                for (float v : p[c]) {
+                    assertTrue(v >= 0 && v <= 1);
+                }
+            }
+            byte[] lab = InfectionSegmenter.bytes(r.labels());
+            for (int i = 0; i < lab.length; i++) {
+                int best = p[1][i] > p[0][i] ? 1 : 0;
+                best = p[2][i] > p[best][i] ? 2 : best;
+                assertEquals(best, lab[i], "pixel " + i);
+            }
+            // the prior is the infection model's own probability of the same slices
+            float[] prior = InfectionSegmenter.floats(r.prior());
+            var seg = new InfectionSegmenter(inf, new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, 2))
+                    .segment(slice(45, 37, 3), Progress.NONE);
+            assertArrayEquals(InfectionSegmenter.floats(seg.probability()), prior, 1e-6f);
+        }
+    }
+
+    @Test
+    void argmaxTakesTheFirstClassOnTies() {
+        float[][] p = {{0.2f, 0.5f, 0.1f}, {0.7f, 0.5f, 0.1f}, {0.7f, 0.1f, 0.3f}};
+        assertArrayEquals(new byte[] {1, 0, 2}, MultiClassPredictor.argmax(p));
+    }
+
+    @Test
+    void lutColoursGgoRedAndConsolidationGreen() {
+        byte[][] lut = LesionClasses.lut();
+        int[][] rgb = {{0, 0, 0}, {255, 0, 0}, {0, 255, 0}, {0, 0, 0}};
+        for (int v = 0; v < 4; v++) {
+            for (int ch = 0; ch < 3; ch++) {
+                assertEquals(rgb[v][ch], lut[ch][v] & 0xff, "value " + v + " channel " + ch);
+            }
+        }
+        assertEquals(1, LesionClasses.parse("ggo"));
+        assertEquals(2, LesionClasses.parse("2"));
+    }
+
+    @Test
+    void writesIndexedLabelPngAndClassProbabilityTiffs() throws Exception {
+        Path in = dir.resolve("in");
+        Files.createDirectories(in);
+        ImageFiles.writePng8(in.resolve("s1.png"), InfectionSegmenter.bytes(slice(40, 30, 1)), 40, 30);
+        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+            MultiClassFiles.Written w = new MultiClassFiles(new MultiClassSegmenter(inf, mc,
+                    MultiClassSegmenter.Options.DEFAULT)).segment(in.resolve("s1.png"), dir.resolve("out"),
+                    List.of(in.resolve("s1.png")), Progress.NONE);
+            assertEquals(List.of("s1_labels.png", "s1_ggo_prob.tif", "s1_consolidation_prob.tif"),
+                    w.outputs().stream().map(p -> p.getFileName().toString()).toList());
+            assertEquals(1200, w.classPixels()[0] + w.classPixels()[1] + w.classPixels()[2]);
+            BufferedImage bi = ImageIO.read(dir.resolve("out/s1_labels.png").toFile());
+            IndexColorModel cm = (IndexColorModel) bi.getColorModel();
+            assertEquals(0xff0000, cm.getRGB(1) & 0xffffff);
+            assertEquals(0x00ff00, cm.getRGB(2) & 0xffffff);
+            long[] counts = new long[256];
+            for (int y = 0; y < 30; y++) {
+                for (int x = 0; x < 40; x++) {
+                    counts[bi.getRaster().getSample(x, y, 0)]++;
+                }
+            }
+            assertArrayEquals(w.classPixels(), java.util.Arrays.copyOf(counts, 3));
+            assertEquals(1200, counts[0] + counts[1] + counts[2]);
+            var ggo = ImageFiles.read(dir.resolve("out/s1_ggo_prob.tif"));
+            assertEquals(32, ggo.bitDepth());
+            assertEquals(40, ggo.width());
+        }
+    }
+}
