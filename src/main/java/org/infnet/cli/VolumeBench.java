@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
+import org.infnet.io.AtomicFiles;
 import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.Progress;
@@ -75,14 +74,14 @@ final class VolumeBench {
                         best = depth / s;
                         bestBatch = b;
                     }
-                    deleteTree(outDir);
+                    AtomicFiles.deleteTree(outDir);
                 }
                 out.println(BenchCli.figure("volume_slices_per_s." + format + "." + model.descriptor().architecture(),
                         best) + ",batch " + bestBatch);
             }
         } finally {
             if (!a.has("keep")) {
-                deleteTree(dir);
+                AtomicFiles.deleteTree(dir);
             }
         }
     }
@@ -113,14 +112,4 @@ final class VolumeBench {
         return dir;
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }

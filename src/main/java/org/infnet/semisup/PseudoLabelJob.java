@@ -10,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.infnet.io.AtomicFiles;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
@@ -140,8 +138,8 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
             st.roundsDone = r;
             st.model = roundDir.getFileName() + "/last";
             writeState(work, st);
-            deleteTree(work.resolve(previous).getParent().equals(work) ? null : work.resolve(previous).getParent());
-            deleteTree(roundDir.resolve("checkpoint"));
+            AtomicFiles.deleteTree(work.resolve(previous).getParent().equals(work) ? null : work.resolve(previous).getParent());
+            AtomicFiles.deleteTree(roundDir.resolve("checkpoint"));
             EpochLog last = logs.get(logs.size() - 1);
             RoundLog row = new RoundLog(r, planned, group, Math.min(r * config.groupSize(), st.order.size()),
                     last.totalLoss(), last.valMeanDice(), (System.nanoTime() - t0) / 1e9);
@@ -238,14 +236,4 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
         AtomicFiles.writeString(f, String.join("\n", lines) + "\n");
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (p == null || !Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }

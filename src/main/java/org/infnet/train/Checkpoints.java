@@ -6,12 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.SafeTensors;
 import org.infnet.model.ModelDescriptor;
@@ -57,7 +55,7 @@ final class Checkpoints {
     static void write(Path out, NetworkModel<?> model, ModelDescriptor d, Optimiser opt, String stateJson)
             throws IOException {
         Path tmp = out.resolve("checkpoint.tmp");
-        deleteTree(tmp);
+        AtomicFiles.deleteTree(tmp);
         model.save(tmp, d);
         Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>();
         opt.moments().forEach((k, a) -> moments.put(k, new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray())));
@@ -65,12 +63,12 @@ final class Checkpoints {
         AtomicFiles.writeString(tmp.resolve(STATE), stateJson);
         Path ck = out.resolve("checkpoint");
         Path old = out.resolve("checkpoint.old");
-        deleteTree(old);
+        AtomicFiles.deleteTree(old);
         if (Files.exists(ck)) {
             Files.move(ck, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(tmp, ck, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+        AtomicFiles.deleteTree(old);
     }
 
     /**
@@ -104,15 +102,4 @@ final class Checkpoints {
         return idx;
     }
 
-    /** Deletes a file tree if it exists. */
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }
