@@ -27,6 +27,22 @@ public record EpochLog(int epoch, float learningRate, double map5, double map4, 
                 epoch, learningRate, map5, map4, map3, map2, edge, valMeanDice, valDice05, valMae, seconds);
     }
 
+    /**
+     * Parses a row written by {@link #csv()}.
+     *
+     * @throws NumberFormatException if the row is not such a row
+     */
+    public static EpochLog parse(String row) {
+        String[] f = row.split(",");
+        if (f.length != 11) {
+            throw new NumberFormatException("not a training history row (11 fields): " + row);
+        }
+        return new EpochLog(Integer.parseInt(f[0]), Float.parseFloat(f[1]), Double.parseDouble(f[2]),
+                Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
+                Double.parseDouble(f[9]), Double.parseDouble(f[10]));
+    }
+
     /** Sum of the five loss terms. */
     public double totalLoss() {
         return map5 + map4 + map3 + map2 + edge;

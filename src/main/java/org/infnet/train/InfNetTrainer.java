@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import java.util.SplittableRandom;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
-import org.infnet.model.ModelDescriptor;
 import org.infnet.nn.Resize;
 import org.infnet.train.data.Sample;
 
@@ -28,37 +25,14 @@ import org.infnet.train.data.Sample;
  * clamp, step learning-rate decay, validation after every epoch, and checkpoints that make a killed
  * run resume where it stopped.
  *
- * <p>Output folder layout: {@code checkpoint/} (weights, optimizer moments, {@code state.json};
- * replaced atomically at the end of every epoch and every {@link TrainConfig#checkpointMinutes()}),
- * {@code best/} (model folder of the best validation meanDice so far), {@code last/} (model folder
- * of the last epoch) and {@code history.csv} (one {@link EpochLog} row per epoch). Sample order and
- * augmentation depend only on the seed, the epoch and the step, so a resumed run sees the same data
- * as an uninterrupted one.
+ * <p>Output folder layout as {@link EpochLoop}: {@code checkpoint/}, {@code best/} (best validation meanDice),
+ * {@code last/} and {@code history.csv} (one {@link EpochLog} row per epoch).
  */
-public final class InfNetTrainer {
+public final class InfNetTrainer extends EpochLoop<Validation.Result> {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-
-    private final InfNetModel model;
-    private final TrainConfig cfg;
     private final List<Sample> train;
     private final List<Sample> validation;
-    private final Path out;
-    private final TrainingListener listener;
     private final InputEncoder encoder;
-
-    /** Mutable progress persisted in {@code checkpoint/state.json}. */
-    static final class State {
-        int epoch;
-        int step;
-        long adamSteps;
-        double bestMeanDice = -1;
-        int bestEpoch;
-        double seconds;
-        double[] lossSums = new double[5];
-        int lossCount;
-        double epochSeconds;
-    }
 
     /**
      * @param model the network to train (its descriptor is reused for saved models)
@@ -70,22 +44,20 @@ public final class InfNetTrainer {
      */
     public InfNetTrainer(InfNetModel model, TrainConfig cfg, List<Sample> train, List<Sample> validation, Path out,
             TrainingListener listener) {
+        super(model, cfg, train.size(), validation.size(), out, listener);
         for (Sample s : train) {
             if (s.width() != cfg.trainSize() || s.height() != cfg.trainSize()) {
                 throw new IllegalArgumentException("training sample " + s.name() + " is " + s.width() + "x" + s.height()
                         + ", expected " + cfg.trainSize() + "x" + cfg.trainSize());
             }
         }
-        if (train.isEmpty()) {
-            throw new IllegalArgumentException("no training samples");
-        }
-        this.model = model;
-        this.cfg = cfg;
         this.train = train;
         this.validation = validation;
-        this.out = out;
-        this.listener = listener;
         this.encoder = new InputEncoder(model.descriptor().normalisation());
+    }
+
+    private InfNetModel net() {
+        return (InfNetModel) model;
     }
 
     /**
@@ -95,68 +67,48 @@ public final class InfNetTrainer {
      * @return the history rows of this run (including those before a resume)
      */
     public List<EpochLog> run() throws IOException {
-        Files.createDirectories(out);
-        Engines.disableGradientRecording();
-        try (Adam adam = new Adam(model.parameters(), cfg.learningRate(), cfg.clip())) {
-            return run(adam);
-        }
-    }
-
-    private List<EpochLog> run(Adam adam) throws IOException {
-        State st = resume(adam);
-        int steps = (train.size() + cfg.batchSize() - 1) / cfg.batchSize();
-        long lastCheckpoint = System.nanoTime();
-        while (st.epoch < cfg.epochs()) {
-            long epochStart = System.nanoTime();
-            float lr = cfg.learningRateAt(st.epoch);
-            adam.setLearningRate(lr);
-            int[] order = order(st.epoch);
-            while (st.step < steps) {
-                if (listener.cancelled()) {
-                    st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
-                    checkpoint(st, adam);
-                    listener.onMessage("cancelled; checkpoint written at epoch " + (st.epoch + 1) + " step " + st.step);
-                    return history();
-                }
-                double loss = step(st, adam, order, st.step);
-                st.step++;
-                listener.onStep(st.epoch, st.step, steps, loss);
-                if ((System.nanoTime() - lastCheckpoint) / 60e9 > cfg.checkpointMinutes() && st.step < steps) {
-                    st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
-                    epochStart = System.nanoTime();
-                    checkpoint(st, adam);
-                    lastCheckpoint = System.nanoTime();
-                    listener.onMessage("checkpoint at epoch " + (st.epoch + 1) + " step " + st.step);
-                }
-            }
-            Validation.Result v = validation.isEmpty() ? null : Validation.run(model, validation, 4);
-            st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
-            double n = Math.max(1, st.lossCount);
-            EpochLog log = new EpochLog(st.epoch + 1, lr, st.lossSums[0] / n, st.lossSums[1] / n, st.lossSums[2] / n,
-                    st.lossSums[3] / n, st.lossSums[4] / n, v == null ? Double.NaN : v.summary().meanDic(),
-                    v == null ? Double.NaN : v.dice05(), v == null ? Double.NaN : v.summary().mae(), st.epochSeconds);
-            appendHistory(log);
-            st.seconds += st.epochSeconds;
-            st.epoch++;
-            st.step = 0;
-            st.lossSums = new double[5];
-            st.lossCount = 0;
-            st.epochSeconds = 0;
-            Map<String, Double> metrics = v == null ? Map.of() : metrics(v);
-            model.save(out.resolve("last"), describe(st, metrics));
-            if (v != null && v.summary().meanDic() > st.bestMeanDice) {
-                st.bestMeanDice = v.summary().meanDic();
-                st.bestEpoch = st.epoch;
-                model.save(out.resolve("best"), describe(st, metrics));
-            }
-            checkpoint(st, adam);
-            lastCheckpoint = System.nanoTime();
-            listener.onEpoch(log);
-        }
+        loop();
         return history();
     }
 
-    private static Map<String, Double> metrics(Validation.Result v) {
+    @Override
+    protected Optimiser newOptimiser() {
+        return new Adam(model.parameters(), cfg.learningRate(), cfg.clip());
+    }
+
+    @Override
+    protected int lossTerms() {
+        return 5;
+    }
+
+    @Override
+    protected Validation.Result validate() {
+        return Validation.run(net(), validation, 4);
+    }
+
+    @Override
+    protected double score(Validation.Result v) {
+        return v.summary().meanDic();
+    }
+
+    @Override
+    protected String historyHeader() {
+        return EpochLog.HEADER;
+    }
+
+    @Override
+    protected String historyRow(int epoch, float lr, double[] l, Validation.Result v, double seconds) {
+        return new EpochLog(epoch, lr, l[0], l[1], l[2], l[3], l[4], v == null ? Double.NaN : v.summary().meanDic(),
+                v == null ? Double.NaN : v.dice05(), v == null ? Double.NaN : v.summary().mae(), seconds).csv();
+    }
+
+    @Override
+    protected void announce(String row) {
+        listener.onEpoch(EpochLog.parse(row));
+    }
+
+    @Override
+    protected Map<String, Double> metrics(Validation.Result v) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("meanDic", v.summary().meanDic());
         m.put("meanSen", v.summary().meanSen());
@@ -169,24 +121,16 @@ public final class InfNetTrainer {
         return m;
     }
 
-    private ModelDescriptor describe(State st, Map<String, Double> metrics) {
-        Map<String, String> prov = new LinkedHashMap<>(model.descriptor().provenance());
-        prov.put("epochs", Integer.toString(st.epoch));
-        prov.put("trainingSlices", Integer.toString(train.size()));
-        prov.put("validationSlices", Integer.toString(validation.size()));
-        prov.put("recipe", String.format(java.util.Locale.ROOT,
+    @Override
+    protected String recipe() {
+        return String.format(java.util.Locale.ROOT,
                 "Adam lr %.2g, batch %d, clamp %.2f, scales %s, decay x%.2g every %d epochs, augmentation %s, seed %d",
                 cfg.learningRate(), cfg.batchSize(), cfg.clip(), java.util.Arrays.toString(cfg.scales()),
-                cfg.decayRate(), cfg.decayEvery(), cfg.augment(), cfg.seed()));
-        prov.put("trainingSeconds", String.format(java.util.Locale.ROOT, "%.0f", st.seconds));
-        return model.descriptor().with(prov, metrics);
+                cfg.decayRate(), cfg.decayEvery(), cfg.augment(), cfg.seed());
     }
 
-    private int[] order(int epoch) {
-        return Checkpoints.order(cfg.seed(), epoch, train.size());
-    }
-
-    private double step(State st, Adam adam, int[] order, int step) {
+    @Override
+    protected double step(State st, Optimiser adam, int[] order, int step) {
         int side = cfg.trainSize();
         int from = step * cfg.batchSize();
         int to = Math.min(order.length, from + cfg.batchSize());
@@ -213,7 +157,7 @@ public final class InfNetTrainer {
         ParameterStore ps = new ParameterStore(model.manager(), false);
         for (double rate : cfg.scales()) {
             int s = cfg.sideFor(rate);
-            float[] terms = forwardBackward(model, encoder, ps, imgs, masks, edges, side, s);
+            float[] terms = forwardBackward(net(), encoder, ps, imgs, masks, edges, side, s);
             float sum = terms[0] + terms[1] + terms[2] + terms[3] + terms[4];
             if (!Float.isFinite(sum) || !adam.gradientsFinite()) {
                 // one bad batch must not poison the weights: drop its update and say which slices it held
@@ -233,7 +177,6 @@ public final class InfNetTrainer {
             total += sum;
             adam.step();
         }
-        Engines.disableGradientRecording();
         return total / cfg.scales().length;
     }
 
@@ -296,26 +239,6 @@ public final class InfNetTrainer {
         return t[0] + t[1] + t[2] + t[3] + t[4];
     }
 
-    private State resume(Adam adam) throws IOException {
-        Path ck = Checkpoints.existing(out);
-        if (ck == null) {
-            return new State();
-        }
-        State st = GSON.fromJson(Checkpoints.state(ck), State.class);
-        Checkpoints.restore(ck, model, adam, st.adamSteps);
-        listener.onMessage("resumed from " + ck + " at epoch " + (st.epoch + 1) + " step " + st.step);
-        return st;
-    }
-
-    private void checkpoint(State st, Adam adam) throws IOException {
-        st.adamSteps = adam.steps();
-        Checkpoints.write(out, model, describe(st, Map.of()), adam, GSON.toJson(st));
-    }
-
-    private void appendHistory(EpochLog log) throws IOException {
-        Checkpoints.appendHistory(out.resolve("history.csv"), EpochLog.HEADER, log.epoch(), log.csv());
-    }
-
     private List<EpochLog> history() throws IOException {
         Path h = out.resolve("history.csv");
         List<EpochLog> logs = new ArrayList<>();
@@ -326,11 +249,7 @@ public final class InfNetTrainer {
             if (l.isBlank() || l.startsWith("epoch")) {
                 continue;
             }
-            String[] f = l.split(",");
-            logs.add(new EpochLog(Integer.parseInt(f[0]), Float.parseFloat(f[1]), Double.parseDouble(f[2]),
-                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                    Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
-                    Double.parseDouble(f[9]), Double.parseDouble(f[10])));
+            logs.add(EpochLog.parse(l));
         }
         return logs;
     }

@@ -7,10 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +18,6 @@ import java.util.SplittableRandom;
 import org.infnet.eval.Summary;
 import org.infnet.infer.LesionClasses;
 import org.infnet.model.Engines;
-import org.infnet.model.ModelDescriptor;
 import org.infnet.model.MultiClassModel;
 import org.infnet.nn.Resize;
 import org.infnet.train.data.MultiClassSample;
@@ -39,36 +35,17 @@ import org.infnet.train.data.MultiClassSample;
  * classes of the validation meanDic), {@code last/}, and {@code history.csv} ({@link #HEADER}). Sample order
  * and augmentation depend only on seed, epoch and step.
  */
-public final class MultiClassTrainer {
+public final class MultiClassTrainer extends EpochLoop<MultiClassValidation.Result> {
 
     /** Columns of {@code history.csv}. */
     public static final String HEADER = "epoch,lr,loss,val_ggo_meanDic,val_consolidation_meanDic,"
             + "val_ggo_dice_argmax,val_consolidation_dice_argmax,seconds";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-
-    private final MultiClassModel model;
-    private final TrainConfig cfg;
     private final Optimiser.Kind kind;
     private final float momentum;
     private final List<MultiClassSample> train;
     private final List<MultiClassSample> validation;
-    private final Path out;
-    private final TrainingListener listener;
     private final int classes;
-
-    /** Progress persisted in {@code checkpoint/state.json}. */
-    static final class State {
-        int epoch;
-        int step;
-        long optimiserSteps;
-        double bestScore = -1;
-        int bestEpoch;
-        double seconds;
-        double lossSum;
-        int lossCount;
-        double epochSeconds;
-    }
 
     /**
      * @param model the network to train (its descriptor is reused for saved models)
@@ -83,84 +60,64 @@ public final class MultiClassTrainer {
      */
     public MultiClassTrainer(MultiClassModel model, TrainConfig cfg, Optimiser.Kind kind, float momentum,
             List<MultiClassSample> train, List<MultiClassSample> validation, Path out, TrainingListener listener) {
-        if (train.isEmpty()) {
-            throw new IllegalArgumentException("no training samples");
-        }
+        super(model, cfg, train.size(), validation.size(), out, listener);
         for (MultiClassSample s : train) {
             if (s.width() != cfg.trainSize() || s.height() != cfg.trainSize()) {
                 throw new IllegalArgumentException("training sample " + s.name() + " is " + s.width() + "x"
                         + s.height() + ", expected " + cfg.trainSize() + "x" + cfg.trainSize());
             }
         }
-        this.model = model;
-        this.cfg = cfg;
         this.kind = kind;
         this.momentum = momentum;
         this.train = train;
         this.validation = validation;
-        this.out = out;
-        this.listener = listener;
         this.classes = model.descriptor().unet().classes();
+    }
+
+    private MultiClassModel net() {
+        return (MultiClassModel) model;
     }
 
     /** Trains until {@code cfg.epochs()} or cancellation, resuming from {@code out/checkpoint} when it exists. */
     public void run() throws IOException {
-        Files.createDirectories(out);
-        Engines.disableGradientRecording();
-        Optimiser opt = kind == Optimiser.Kind.SGD
-                ? new Sgd(model.parameters(), cfg.learningRate(), momentum, cfg.clip())
-                : new Adam(model.parameters(), cfg.learningRate(), cfg.clip());
-        State st = resume(opt);
-        int steps = (train.size() + cfg.batchSize() - 1) / cfg.batchSize();
-        long lastCheckpoint = System.nanoTime();
-        while (st.epoch < cfg.epochs()) {
-            long epochStart = System.nanoTime();
-            float lr = cfg.learningRateAt(st.epoch);
-            opt.setLearningRate(lr);
-            int[] order = Checkpoints.order(cfg.seed(), st.epoch, train.size());
-            while (st.step < steps) {
-                if (listener.cancelled()) {
-                    st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
-                    checkpoint(st, opt);
-                    listener.onMessage("cancelled; checkpoint written at epoch " + (st.epoch + 1) + " step " + st.step);
-                    return;
-                }
-                double loss = step(st, opt, order, st.step);
-                st.step++;
-                listener.onStep(st.epoch, st.step, steps, loss);
-                if ((System.nanoTime() - lastCheckpoint) / 60e9 > cfg.checkpointMinutes() && st.step < steps) {
-                    st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
-                    epochStart = System.nanoTime();
-                    checkpoint(st, opt);
-                    lastCheckpoint = System.nanoTime();
-                    listener.onMessage("checkpoint at epoch " + (st.epoch + 1) + " step " + st.step);
-                }
-            }
-            MultiClassValidation.Result v = validation.isEmpty() ? null : MultiClassValidation.run(model, validation, 4);
-            st.epochSeconds += (System.nanoTime() - epochStart) / 1e9;
-            String row = row(st.epoch + 1, lr, st.lossSum / Math.max(1, st.lossCount), v, st.epochSeconds);
-            Checkpoints.appendHistory(out.resolve("history.csv"), HEADER, st.epoch + 1, row);
-            st.seconds += st.epochSeconds;
-            st.epoch++;
-            st.step = 0;
-            st.lossSum = 0;
-            st.lossCount = 0;
-            st.epochSeconds = 0;
-            Map<String, Double> metrics = v == null ? Map.of() : metrics(v);
-            model.save(out.resolve("last"), describe(st, metrics));
-            if (v != null && v.meanOfMeanDice() > st.bestScore) {
-                st.bestScore = v.meanOfMeanDice();
-                st.bestEpoch = st.epoch;
-                model.save(out.resolve("best"), describe(st, metrics));
-            }
-            checkpoint(st, opt);
-            lastCheckpoint = System.nanoTime();
-            listener.onMessage("epoch " + row);
-        }
+        loop();
     }
 
-    private String row(int epoch, float lr, double loss, MultiClassValidation.Result v, double seconds) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d,%.3g,%.5f", epoch, lr, loss));
+    @Override
+    protected Optimiser newOptimiser() {
+        return kind == Optimiser.Kind.SGD
+                ? new Sgd(model.parameters(), cfg.learningRate(), momentum, cfg.clip())
+                : new Adam(model.parameters(), cfg.learningRate(), cfg.clip());
+    }
+
+    @Override
+    protected int lossTerms() {
+        return 1;
+    }
+
+    @Override
+    protected MultiClassValidation.Result validate() {
+        return MultiClassValidation.run(net(), validation, 4);
+    }
+
+    @Override
+    protected double score(MultiClassValidation.Result v) {
+        return v.meanOfMeanDice();
+    }
+
+    @Override
+    protected String historyHeader() {
+        return HEADER;
+    }
+
+    @Override
+    protected void announce(String row) {
+        listener.onMessage("epoch " + row);
+    }
+
+    @Override
+    protected String historyRow(int epoch, float lr, double[] loss, MultiClassValidation.Result v, double seconds) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d,%.3g,%.5f", epoch, lr, loss[0]));
         for (int c = 1; c < classes; c++) {
             b.append(String.format(Locale.ROOT, ",%.4f", v == null ? Double.NaN : v.summaries()[c].meanDic()));
         }
@@ -170,7 +127,8 @@ public final class MultiClassTrainer {
         return b.append(String.format(Locale.ROOT, ",%.1f", seconds)).toString();
     }
 
-    private Map<String, Double> metrics(MultiClassValidation.Result v) {
+    @Override
+    protected Map<String, Double> metrics(MultiClassValidation.Result v) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (int c = 1; c < classes; c++) {
             String n = c < LesionClasses.COUNT ? LesionClasses.name(c) : "class" + c;
@@ -186,20 +144,15 @@ public final class MultiClassTrainer {
         return m;
     }
 
-    private ModelDescriptor describe(State st, Map<String, Double> metrics) {
-        Map<String, String> prov = new LinkedHashMap<>(model.descriptor().provenance());
-        prov.put("epochs", Integer.toString(st.epoch));
-        prov.put("trainingSlices", Integer.toString(train.size()));
-        prov.put("validationSlices", Integer.toString(validation.size()));
-        prov.put("recipe", String.format(Locale.ROOT,
+    @Override
+    protected String recipe() {
+        return String.format(Locale.ROOT,
                 "%s lr %.2g%s, batch %d, clamp %.2f, size %d, scales %s, decay x%.2g every %d epochs, augmentation %s,"
                         + " seed %d; loss sigmoid + BCE against one-hot labels",
                 kind == Optimiser.Kind.SGD ? "SGD" : "Adam", cfg.learningRate(),
                 kind == Optimiser.Kind.SGD ? String.format(Locale.ROOT, " momentum %.2g", momentum) : "",
                 cfg.batchSize(), cfg.clip(), cfg.trainSize(), java.util.Arrays.toString(cfg.scales()), cfg.decayRate(),
-                cfg.decayEvery(), cfg.augment(), cfg.seed()));
-        prov.put("trainingSeconds", String.format(Locale.ROOT, "%.0f", st.seconds));
-        return model.descriptor().with(prov, metrics);
+                cfg.decayEvery(), cfg.augment(), cfg.seed());
     }
 
     /** One-hot planes of the labels: {@code classes} arrays of {@code side * side} values. */
@@ -211,7 +164,8 @@ public final class MultiClassTrainer {
         return h;
     }
 
-    private double step(State st, Optimiser opt, int[] order, int step) {
+    @Override
+    protected double step(State st, Optimiser opt, int[] order, int step) {
         int side = cfg.trainSize();
         int plane = side * side;
         int from = step * cfg.batchSize();
@@ -246,7 +200,7 @@ public final class MultiClassTrainer {
         for (double rate : cfg.scales()) {
             int s = cfg.sideFor(rate);
             try (NDManager m = model.manager().newSubManager()) {
-                NDArray x = model.encode(m, imgs, priors, side);
+                NDArray x = net().encode(m, imgs, priors, side);
                 NDArray y = m.create(target, new Shape(to - from, classes, side, side));
                 if (s != side) {
                     x = Resize.to(x, s, s, true);
@@ -254,7 +208,7 @@ public final class MultiClassTrainer {
                 }
                 float loss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray logits = model.net().forward(ps, new NDList(x), true).head();
+                    NDArray logits = net().net().forward(ps, new NDList(x), true).head();
                     NDArray l = StructureLoss.bceWithLogits(logits, y).mean();
                     gc.backward(l);
                     loss = l.getFloat();
@@ -265,29 +219,12 @@ public final class MultiClassTrainer {
                             + " scale " + s + " (loss " + loss + ")");
                     continue;
                 }
-                st.lossSum += loss;
+                st.lossSums[0] += loss;
                 st.lossCount++;
                 total += loss;
                 opt.step();
             }
         }
-        Engines.disableGradientRecording();
         return total / cfg.scales().length;
-    }
-
-    private State resume(Optimiser opt) throws IOException {
-        Path ck = Checkpoints.existing(out);
-        if (ck == null) {
-            return new State();
-        }
-        State st = GSON.fromJson(Checkpoints.state(ck), State.class);
-        Checkpoints.restore(ck, model, opt, st.optimiserSteps);
-        listener.onMessage("resumed from " + ck + " at epoch " + (st.epoch + 1) + " step " + st.step);
-        return st;
-    }
-
-    private void checkpoint(State st, Optimiser opt) throws IOException {
-        st.optimiserSteps = opt.steps();
-        Checkpoints.write(out, model, describe(st, Map.of()), opt, GSON.toJson(st));
     }
 }
