@@ -1,6 +1,8 @@
 package org.infnet.cli;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.Locale;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
@@ -17,7 +19,9 @@ import org.infnet.phantom.PhantomVolume;
  * {@code bench --rss N [--model NAME|DIR] [--batch 4]}: segments N 512x512 phantom HU slices in one process,
  * {@code batch} slices per {@link InfectionSegmenter#segment} call (the path of the Fiji command and of
  * {@code segment}), cycling over 8 distinct slices, and prints the resident set size ({@code VmRSS}, after a
- * {@link System#gc()}) every N/10 slices, then the ratio RSS(N) / RSS(N/10) (target: at most 1.05).
+ * {@link System#gc()}) every N/10 slices with the JVM's share of it (committed Java heap and committed non-heap:
+ * code cache, metaspace; the rest is native: PyTorch, the allocator, thread stacks), then the ratio RSS(N) /
+ * RSS(N/10) (target: at most 1.05).
  */
 final class RssBench {
 
@@ -32,7 +36,7 @@ final class RssBench {
         try (InfNetModel model = BenchCli.open(a.get("model", ModelLocator.DEFAULT))) {
             model.freeze();
             InfectionSegmenter seg = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch));
-            out.println("slices,VmRSS_MB,seconds");
+            out.println("slices,VmRSS_MB,java_heap_committed_MB,java_nonheap_committed_MB,rest_MB,seconds");
             long t0 = System.nanoTime();
             double first = Double.NaN;
             double last = Double.NaN;
@@ -49,7 +53,11 @@ final class RssBench {
                 done += n;
                 if (done >= next || done == total) {
                     double rss = rssAfterGc();
-                    out.printf(Locale.ROOT, "%d,%.1f,%.1f%n", done, rss, (System.nanoTime() - t0) / 1e9);
+                    MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+                    double heap = mem.getHeapMemoryUsage().getCommitted() / 1048576.0;
+                    double nonHeap = mem.getNonHeapMemoryUsage().getCommitted() / 1048576.0;
+                    out.printf(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f%n", done, rss, heap, nonHeap, rss - heap - nonHeap,
+                            (System.nanoTime() - t0) / 1e9);
                     if (Double.isNaN(first)) {
                         first = rss;
                     }

@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.train.Augmentation;
-import org.infnet.train.EpochLog;
 import org.infnet.train.TrainConfig;
 import org.infnet.train.TrainingJob;
-import org.infnet.train.TrainingListener;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
@@ -97,30 +95,7 @@ public class TrainInfNet implements Command {
         TrainingJob job = new TrainingJob(roots, validation == null ? null : validation.toPath(), held, 1,
                 InfNetConfig.preset(arch), cfg, output.toPath(), init == null ? null : init.toPath(), device, arch);
         try {
-            job.run(new TrainingListener() {
-                @Override
-                public void onStep(int epoch, int step, int steps, double loss) {
-                    if (status != null) {
-                        status.showStatus(epoch * steps + step, epochs * steps,
-                                String.format("Inf-Net training: epoch %d, step %d/%d, loss %.4f", epoch + 1, step, steps, loss));
-                    }
-                }
-
-                @Override
-                public void onEpoch(EpochLog row) {
-                    log.info("Inf-Net " + EpochLog.HEADER + "\n" + row.csv());
-                }
-
-                @Override
-                public void onMessage(String message) {
-                    log.info("Inf-Net: " + message);
-                }
-
-                @Override
-                public boolean cancelled() {
-                    return Thread.currentThread().isInterrupted();
-                }
-            });
+            job.run(new CommandTrainingListener(status, log, "Inf-Net training", epochs));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Inf-Net training failed: " + e.getMessage(), e);
         }
