@@ -41,7 +41,7 @@ final class BenchCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("model", "arch", "batch", "runs", "warmup", "volume", "format", "rss", "steps",
-                "train-batch", "scales", "keep"), Set.of("train"));
+                "train-batch", "scales", "keep", "streams"), Set.of("train"));
         out.printf(Locale.ROOT, "engine %s, %d cores, %s%n", Engine.getInstance().getEngineName(),
                 Runtime.getRuntime().availableProcessors(), threads());
         if (a.has("volume")) {

@@ -10,6 +10,7 @@ import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.Progress;
 import org.infnet.io.HuWindow;
+import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
 import org.infnet.model.MultiClassModel;
@@ -29,7 +30,7 @@ final class SegmentCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("output", "model", "prior-model", "threshold", "window-level", "window-width",
-                "batch", "device"), Set.of("edges", "multiclass"));
+                "batch", "device", "streams"), Set.of("edges", "multiclass"));
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("segment needs at least one input file or folder");
         }
@@ -51,20 +52,36 @@ final class SegmentCli {
         if (a.has("prior-model")) {
             throw new Args.UsageException("--prior-model applies to --multiclass only");
         }
+        int streams = streams(a, dev);
         try (InfNetModel model = ModelLocator.open(a.get("model", ModelLocator.DEFAULT), dev)) {
             model.freeze();
-            FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, opt), a.has("edges"));
+            // several files: one file per stream; one file (a stack): its slices split between the streams
+            FileSegmentation job = new FileSegmentation(
+                    new InfectionSegmenter(model, opt.withStreams(files.size() == 1 ? streams : 1)), a.has("edges"));
             long t0 = System.nanoTime();
-            for (Path f : files) {
-                FileSegmentation.Written w = job.segment(f, outDir, protectedPaths, Progress.NONE);
-                out.printf(java.util.Locale.ROOT, "%s: %d infected pixels (%.2f%%) -> %s%n", f.getFileName(),
-                        w.infectedPixels(), 100.0 * w.infectedPixels() / w.pixels(),
-                        String.join(", ", w.outputs().stream().map(p -> p.getFileName().toString()).toList()));
-            }
+            job.segmentAll(files, outDir, protectedPaths, streams, (f, w) -> out.printf(java.util.Locale.ROOT,
+                    "%s: %d infected pixels (%.2f%%) -> %s%n", f.getFileName(), w.infectedPixels(),
+                    100.0 * w.infectedPixels() / w.pixels(),
+                    String.join(", ", w.outputs().stream().map(p -> p.getFileName().toString()).toList())));
             out.printf(java.util.Locale.ROOT, "segmented %d file(s) with model %s in %.1f s; outputs in %s%n", files.size(),
                     model.descriptor().name(), (System.nanoTime() - t0) / 1e9, outDir);
         }
         return 0;
+    }
+
+    /**
+     * {@code --streams N} (default: one per processor on the CPU, 1 on a GPU); more than one stream sets the
+     * engine to one thread per operation for this process ({@link Engines#setIntraOpThreads}).
+     */
+    static int streams(Args a, Device dev) throws Args.UsageException {
+        int n = a.integer("streams", dev.isGpu() ? 1 : Engines.processors());
+        if (n < 1) {
+            throw new Args.UsageException("--streams must be at least 1, got " + n);
+        }
+        if (n > 1) {
+            Engines.setIntraOpThreads(1);
+        }
+        return n;
     }
 
     private static int multiClass(Args a, List<Path> files, Path outDir, InfectionSegmenter.Options opt, Device dev,

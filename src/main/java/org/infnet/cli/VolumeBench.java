@@ -9,7 +9,6 @@ import java.util.Locale;
 import org.infnet.io.AtomicFiles;
 import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
-import org.infnet.infer.Progress;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
 import org.infnet.io.ImageFiles;
@@ -53,6 +52,8 @@ final class VolumeBench {
             String spec = a.get("model", ModelLocator.DEFAULT);
             double best = 0;
             int bestBatch = 0;
+            int streams = SegmentCli.streams(a, ai.djl.Device.cpu());
+            out.println("streams: " + streams + (streams > 1 ? " (engine at one thread per operation)" : ""));
             try (InfNetModel model = BenchCli.open(spec)) {
                 model.freeze();
                 int side = model.descriptor().inputSize();
@@ -60,13 +61,12 @@ final class VolumeBench {
                 out.println("model,format,slices,batch,seconds,slices_per_s");
                 for (int b : batches) {
                     Path outDir = dir.resolve("out-batch" + b);
-                    FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
-                            new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, b)), false);
-                    long t0 = System.nanoTime();
                     List<Path> files = FileSegmentation.expand(List.of(input));
-                    for (Path f : files) {
-                        job.segment(f, outDir, files, Progress.NONE);
-                    }
+                    FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
+                            new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, b)
+                                    .withStreams(files.size() == 1 ? streams : 1)), false);
+                    long t0 = System.nanoTime();
+                    job.segmentAll(files, outDir, files, streams, (f, w) -> { });
                     double s = (System.nanoTime() - t0) / 1e9;
                     out.printf(Locale.ROOT, "%s,%s,%d,%d,%.2f,%.2f%n", model.descriptor().name(), format, depth, b, s,
                             depth / s);

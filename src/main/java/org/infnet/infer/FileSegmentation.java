@@ -129,6 +129,74 @@ public final class FileSegmentation {
     }
 
     /**
+     * Segments {@code files} into {@code outDir}, up to {@code streams} files at once (each on its own thread; the
+     * engine's own threads are the caller's choice, see {@link org.infnet.model.Engines#setIntraOpThreads}).
+     * {@code each} receives the files' results in input order, on the calling thread. The first failure stops the
+     * run: files not yet started are skipped, and the failure is rethrown once the running ones end.
+     *
+     * @throws IOException naming the file and the problem
+     */
+    public void segmentAll(List<Path> files, Path outDir, List<Path> protectedPaths, int streams,
+            java.util.function.BiConsumer<Path, Written> each) throws IOException {
+        if (streams <= 1 || files.size() <= 1) {
+            for (Path f : files) {
+                each.accept(f, segment(f, outDir, protectedPaths, Progress.NONE));
+            }
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(streams, r -> {
+            Thread t = new Thread(r, "infnet-files");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            List<java.util.concurrent.Future<Written>> results = new ArrayList<>();
+            for (Path f : files) {
+                results.add(pool.submit(() -> {
+                    if (failed.get()) {
+                        return null;
+                    }
+                    try {
+                        return segment(f, outDir, protectedPaths, Progress.NONE);
+                    } catch (IOException | RuntimeException | Error e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                }));
+            }
+            for (int i = 0; i < files.size(); i++) {
+                Written w = results.get(i).get();
+                if (w != null) {
+                    each.accept(files.get(i), w);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            failed.set(true);
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
      * Segments one file into {@code outDir} (created if needed), writing all of its outputs or none.
      *
      * @throws IOException naming the file and the problem

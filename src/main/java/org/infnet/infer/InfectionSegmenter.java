@@ -2,6 +2,13 @@ package org.infnet.infer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImg;
@@ -39,10 +46,21 @@ public final class InfectionSegmenter {
      * @param threshold probability at or above which a pixel is infected (0.5)
      * @param window Hounsfield window for non-8-bit input
      * @param batchSize slices per network call
+     * @param streams parts of a stack segmented at once, each on its own thread (1: the calling thread only)
      */
-    public record Options(double threshold, HuWindow window, int batchSize) {
-        /** Threshold 0.5, lung window, batch 4. */
+    public record Options(double threshold, HuWindow window, int batchSize, int streams) {
+        /** Threshold 0.5, lung window, batch 4, one stream. */
         public static final Options DEFAULT = new Options(0.5, HuWindow.LUNG, 4);
+
+        /** One stream. */
+        public Options(double threshold, HuWindow window, int batchSize) {
+            this(threshold, window, batchSize, 1);
+        }
+
+        /** These options with {@code n} streams. */
+        public Options withStreams(int n) {
+            return new Options(threshold, window, batchSize, n);
+        }
 
         /** Checks the values. */
         public Options {
@@ -51,6 +69,9 @@ public final class InfectionSegmenter {
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1");
+            }
+            if (streams < 1) {
+                throw new IllegalArgumentException("streams must be at least 1");
             }
         }
     }
@@ -118,43 +139,148 @@ public final class InfectionSegmenter {
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException(notEnoughMemory(dims), e);
         }
-        int batchSize = options.batchSize();
-        for (int z0 = 0; z0 < depth;) {
-            progress.checkCancelled();
-            int z1 = Math.min(depth, z0 + batchSize);
-            List<SlicePrediction> out;
-            try {
-                out = predictor.predict(depth == 1 ? List.of(new UnitSlice(unit, w, h)) : slices(unit, w, h, z0, z1));
-            } catch (RuntimeException | OutOfMemoryError e) {
-                if (!isOutOfMemory(e)) {
-                    throw e;
-                }
-                if (z1 - z0 == 1) {
-                    throw new IllegalStateException("out of memory segmenting one " + w + "x" + h
-                            + " slice (" + e.getMessage() + ")", e);
-                }
-                batchSize = (z1 - z0) / 2;
-                progress.update(z0, depth, "out of memory with " + (z1 - z0) + " slices per batch; retrying with "
-                        + batchSize);
-                continue;
-            }
-            for (int z = z0; z < z1; z++) {
-                SlicePrediction p = out.get(z - z0);
-                if (depth == 1) {
-                    prob = p.probability();
-                    edge = p.edge();
-                } else {
-                    System.arraycopy(p.probability(), 0, prob, z * plane, plane);
-                    System.arraycopy(p.edge(), 0, edge, z * plane, plane);
-                }
-                for (int i = 0; i < plane; i++) {
-                    mask[z * plane + i] = p.probability()[i] >= options.threshold() ? (byte) 255 : 0;
-                }
-            }
-            progress.update(z1, depth, "slice " + z1 + "/" + depth);
-            z0 = z1;
+        Outputs o = new Outputs(unit, w, h, depth, prob, edge, mask);
+        int batches = (depth + options.batchSize() - 1) / options.batchSize();
+        int streams = Math.min(options.streams(), batches);
+        if (streams <= 1) {
+            o.run(0, depth, progress, progress);
+        } else {
+            o.runParallel(streams, progress);
+        }
+        if (depth == 1) {
+            prob = o.prob;
+            edge = o.edge;
         }
         return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims), ArrayImgs.floats(edge, dims));
+    }
+
+    /** The arrays being filled by one {@link #segment} call, and the loops that fill them. */
+    private final class Outputs {
+        private final float[] unit;
+        private final int w;
+        private final int h;
+        private final int depth;
+        private float[] prob;
+        private float[] edge;
+        private final byte[] mask;
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile boolean stop;
+
+        Outputs(float[] unit, int w, int h, int depth, float[] prob, float[] edge, byte[] mask) {
+            this.unit = unit;
+            this.w = w;
+            this.h = h;
+            this.depth = depth;
+            this.prob = prob;
+            this.edge = edge;
+            this.mask = mask;
+        }
+
+        /**
+         * Segments slices {@code from <= z < to} in batches (halving the batch on out-of-memory), checking {@code
+         * cancel} before each batch and reporting to {@code report} after it.
+         */
+        void run(int from, int to, Progress cancel, Progress report) {
+            int plane = w * h;
+            int batchSize = options.batchSize();
+            for (int z0 = from; z0 < to && !stop;) {
+                cancel.checkCancelled();
+                int z1 = Math.min(to, z0 + batchSize);
+                List<SlicePrediction> out;
+                try {
+                    out = predictor.predict(depth == 1 ? List.of(new UnitSlice(unit, w, h)) : slices(unit, w, h, z0, z1));
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    if (!isOutOfMemory(e)) {
+                        throw e;
+                    }
+                    if (z1 - z0 == 1) {
+                        throw new IllegalStateException("out of memory segmenting one " + w + "x" + h
+                                + " slice (" + e.getMessage() + ")", e);
+                    }
+                    batchSize = (z1 - z0) / 2;
+                    report.update(done.get(), depth, "out of memory with " + (z1 - z0) + " slices per batch; retrying with "
+                            + batchSize);
+                    continue;
+                }
+                for (int z = z0; z < z1; z++) {
+                    SlicePrediction p = out.get(z - z0);
+                    if (depth == 1) {
+                        prob = p.probability();
+                        edge = p.edge();
+                    } else {
+                        System.arraycopy(p.probability(), 0, prob, z * plane, plane);
+                        System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                    }
+                    for (int i = 0; i < plane; i++) {
+                        mask[z * plane + i] = p.probability()[i] >= options.threshold() ? (byte) 255 : 0;
+                    }
+                }
+                int n = done.addAndGet(z1 - z0);
+                report.update(n, depth, "slice " + n + "/" + depth);
+                z0 = z1;
+            }
+        }
+
+        /**
+         * Splits the slices into {@code streams} contiguous parts, each segmented on its own thread. Only the
+         * calling thread talks to {@code progress} (its cancellation may depend on the calling thread); it stops
+         * the workers when cancelled, and the first worker failure is rethrown.
+         */
+        void runParallel(int streams, Progress progress) {
+            AtomicInteger threads = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(streams, r -> {
+                Thread t = new Thread(r, "infnet-segment-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            List<Future<?>> parts = new ArrayList<>();
+            try {
+                for (int k = 0; k < streams; k++) {
+                    int from = (int) ((long) depth * k / streams);
+                    int to = (int) ((long) depth * (k + 1) / streams);
+                    parts.add(pool.submit(() -> run(from, to, Progress.NONE, Progress.NONE)));
+                }
+                for (Future<?> f : parts) {
+                    while (true) {
+                        try {
+                            f.get(100, TimeUnit.MILLISECONDS);
+                            break;
+                        } catch (TimeoutException e) {
+                            if (progress.cancelled()) {
+                                stop = true;
+                                progress.checkCancelled();
+                            }
+                            int n = done.get();
+                            progress.update(n, depth, "slice " + n + "/" + depth);
+                        }
+                    }
+                }
+                progress.update(depth, depth, "slice " + depth + "/" + depth);
+            } catch (InterruptedException e) {
+                stop = true;
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("interrupted");
+            } catch (ExecutionException e) {
+                stop = true;
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            } finally {
+                stop = true;
+                pool.shutdown();
+                try {
+                    // the workers stop after their current batch; wait so no thread writes after we return
+                    pool.awaitTermination(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     /** Slices {@code z0 <= z < z1} of {@code unit}, copied. */
