@@ -1,14 +1,13 @@
 package org.infnet.io.nifti;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.zip.GZIPOutputStream;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.ImageFiles;
+import org.infnet.io.ParallelGzip;
 
 /**
  * Writes single-file NIfTI-1 volumes in the canonical axial layout of {@link NiftiGeometry}:
@@ -78,26 +77,12 @@ public final class NiftiWriter {
         ImageFiles.checkNotProtected(target, protectedPaths);
         boolean gz = target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
         AtomicFiles.write(target, out -> {
-            OutputStream os = gz ? new GZIPOutputStream(nonClosing(out), 1 << 16) : out;
-            os.write(h.encode());
-            os.write(body);
             if (gz) {
-                ((GZIPOutputStream) os).finish();
+                ParallelGzip.write(out, h.encode(), body, Runtime.getRuntime().availableProcessors());
+            } else {
+                out.write(h.encode());
+                out.write(body);
             }
         });
-    }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
     }
 }

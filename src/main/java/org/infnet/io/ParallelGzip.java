@@ -1,0 +1,96 @@
+package org.infnet.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Gzip compression on several threads, as {@code pigz} does it: the data are cut into chunks, each chunk becomes a
+ * complete gzip member, and the members are written in order. A file of concatenated members is a valid gzip file
+ * (RFC 1952, section 2.2); zlib, Python's {@code gzip}, {@link java.util.zip.GZIPInputStream}, ITK and nibabel read
+ * it as one stream. At most {@code 2 x threads} compressed chunks are held at once.
+ */
+public final class ParallelGzip {
+
+    /** Uncompressed bytes per gzip member. */
+    static final int CHUNK = 4 << 20;
+
+    private ParallelGzip() {}
+
+    /**
+     * Writes {@code head} followed by {@code body}, gzip-compressed, to {@code out} (not closed).
+     *
+     * @param threads compression threads (1: the calling thread only)
+     */
+    public static void write(OutputStream out, byte[] head, byte[] body, int threads) throws IOException {
+        if (threads <= 1 || body.length <= CHUNK) {
+            member(out, head, body, 0, body.length);
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "infnet-gzip");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Deque<CompletableFuture<byte[]>> pending = new ArrayDeque<>();
+            for (int from = 0; from < body.length; from += CHUNK) {
+                int start = from;
+                int end = Math.min(body.length, from + CHUNK);
+                byte[] first = start == 0 ? head : new byte[0];
+                pending.add(CompletableFuture.supplyAsync(() -> {
+                    ByteArrayOutputStream b = new ByteArrayOutputStream(CHUNK);
+                    try {
+                        member(b, first, body, start, end);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                    return b.toByteArray();
+                }, pool));
+                if (pending.size() >= 2 * threads) {
+                    out.write(take(pending));
+                }
+            }
+            while (!pending.isEmpty()) {
+                out.write(take(pending));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static byte[] take(Deque<CompletableFuture<byte[]>> pending) throws IOException {
+        try {
+            return pending.removeFirst().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    private static void member(OutputStream out, byte[] head, byte[] body, int from, int to) throws IOException {
+        GZIPOutputStream z = new GZIPOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+        }, 1 << 16);
+        z.write(head);
+        z.write(body, from, to - from);
+        z.finish();
+    }
+}

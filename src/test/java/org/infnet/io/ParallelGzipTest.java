@@ -1,0 +1,65 @@
+package org.infnet.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/** Parallel gzip writes members that any gzip reader decodes as the original bytes, in order. */
+class ParallelGzipTest {
+
+    private static byte[] data(int n) {
+        byte[] b = new byte[n];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i % 1000 < 500 ? i / 7 : r.nextInt(256)); // part compressible, part noise
+        }
+        return b;
+    }
+
+    private static byte[] gunzip(byte[] z) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(z))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void severalMembersDecodeToHeadThenBody() throws IOException {
+        byte[] head = "header-352-bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = data(2 * ParallelGzip.CHUNK + 12345);
+        byte[] expected = new byte[head.length + body.length];
+        System.arraycopy(head, 0, expected, 0, head.length);
+        System.arraycopy(body, 0, expected, head.length, body.length);
+        for (int threads : new int[] {1, 2, 3}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ParallelGzip.write(out, head, body, threads);
+            byte[] z = out.toByteArray();
+            assertArrayEquals(expected, gunzip(z), threads + " threads");
+            int members = 0;
+            for (int i = 0; i + 2 < z.length; i++) {
+                if (z[i] == 0x1f && (z[i + 1] & 0xff) == 0x8b && z[i + 2] == 8 && (i == 0 || isTrailerEnd(z, i))) {
+                    members++;
+                }
+            }
+            assertEquals(threads == 1 ? 1 : 3, members, threads + " threads: gzip members");
+        }
+    }
+
+    /** Whether a member ends just before {@code i}: its trailer's length field is the uncompressed member size. */
+    private static boolean isTrailerEnd(byte[] z, int i) {
+        int isize = (z[i - 4] & 0xff) | (z[i - 3] & 0xff) << 8 | (z[i - 2] & 0xff) << 16 | (z[i - 1] & 0xff) << 24;
+        return isize == ParallelGzip.CHUNK || isize == ParallelGzip.CHUNK + "header-352-bytes".length();
+    }
+
+    @Test
+    void emptyBodyIsOneMember() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ParallelGzip.write(out, new byte[] {1, 2, 3}, new byte[0], 4);
+        assertArrayEquals(new byte[] {1, 2, 3}, gunzip(out.toByteArray()));
+    }
+}
