@@ -19,11 +19,14 @@ java -jar "$JAR" "${ARGS[@]}" --output "$OUT/a" > "$OUT/a.log" 2>&1
 ta=$(( $(date +%s) - t0 ))
 echo "uninterrupted run: ${ta} s"
 
-# kill somewhere between 15% and 85% of the uninterrupted run's wall time (JVM start-up included)
-delay=$(( ta * 15 / 100 + RANDOM % (ta * 70 / 100 + 1) ))
+# once the second run has written its first checkpoint (a timed one or an epoch's), kill it at a random moment
+# within the next half of the uninterrupted run's wall time
 java -jar "$JAR" "${ARGS[@]}" --output "$OUT/b" > "$OUT/b1.log" 2>&1 &
 pid=$!
-sleep "$delay"
+t1=$(date +%s)
+until grep -qE "^checkpoint at|^[0-9]+,[0-9.e-]+," "$OUT/b1.log" || ! kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+sleep $(( RANDOM % (ta / 2 + 1) ))
+delay=$(( $(date +%s) - t1 ))
 kill -9 "$pid" || true
 wait "$pid" 2>/dev/null || true
 echo "killed after ${delay} s; last progress before the kill:"
