@@ -304,7 +304,7 @@ class BadInputTest {
     }
 
     /** A stand-in network: probability = the windowed pixel, edge = 1 - it (exact, instant). */
-    private static List<SlicePrediction> identity(List<UnitSlice> batch) {
+    static List<SlicePrediction> identity(List<UnitSlice> batch) {
         List<SlicePrediction> out = new ArrayList<>();
         for (UnitSlice s : batch) {
             float[] e = new float[s.pixels().length];

@@ -32,22 +32,14 @@ class StreamsTest {
     private static final int H = 20;
     private static final int D = 11;
 
-    /** A stand-in network: probability = the windowed pixel, edge = 1 - it; records the threads it ran on. */
+    /** The stand-in network of {@link BadInputTest#identity}, recording the threads it ran on. */
     private static final class Identity implements InfectionSegmenter.BatchPredictor {
         final Set<String> threads = ConcurrentHashMap.newKeySet();
 
         @Override
         public List<SlicePrediction> predict(List<UnitSlice> batch) {
             threads.add(Thread.currentThread().getName());
-            List<SlicePrediction> out = new ArrayList<>();
-            for (UnitSlice s : batch) {
-                float[] e = new float[s.pixels().length];
-                for (int i = 0; i < e.length; i++) {
-                    e[i] = 1 - s.pixels()[i];
-                }
-                out.add(new SlicePrediction(s.width(), s.height(), s.pixels().clone(), e));
-            }
-            return out;
+            return BadInputTest.identity(batch);
         }
     }
 
