@@ -49,11 +49,11 @@ final class TrainCli {
 
     /** {@code --augment none|mild}. */
     static Augmentation augmentation(Args a) throws Args.UsageException {
-        return switch (a.get("augment", "none")) {
-            case "none" -> Augmentation.NONE;
-            case "mild" -> Augmentation.MILD;
-            default -> throw new Args.UsageException("--augment must be none or mild");
-        };
+        try {
+            return Augmentation.preset(a.get("augment", "none"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--augment must be none or mild");
+        }
     }
 
     /** A listener printing steps (at most every 30 s and at each epoch's end), epoch rows and messages. */

@@ -85,7 +85,7 @@ public class TrainGgoConsolidation implements Command {
     @Override
     public void run() {
         TrainConfig cfg = new TrainConfig(epochs, batch, (float) lr, 0, 0.1f, 0, TrainConfig.parseScales(scales), size,
-                seed, augment.equals("mild") ? Augmentation.MILD : Augmentation.NONE, 15);
+                seed, Augmentation.preset(augment), 15);
         MultiClassJob job = new MultiClassJob(data.toPath(), valCount, priorFolder ? null : priorModel,
                 UNetConfig.preset(arch), cfg, Optimiser.Kind.parse(optimizer), (float) momentum, output.toPath(),
                 init == null ? null : init.toPath(), device, arch);

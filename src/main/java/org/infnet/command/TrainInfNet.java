@@ -80,7 +80,7 @@ public class TrainInfNet implements Command {
         TrainConfig p = TrainConfig.paper();
         TrainConfig cfg = new TrainConfig(epochs, batch, (float) lr, decayEvery, p.decayRate(), p.clip(),
                 TrainConfig.parseScales(scales),
-                p.trainSize(), seed, augment.equals("mild") ? Augmentation.MILD : Augmentation.NONE, 15);
+                p.trainSize(), seed, Augmentation.preset(augment), 15);
         List<java.nio.file.Path> roots = new ArrayList<>();
         roots.add(data.toPath());
         if (extra != null) {

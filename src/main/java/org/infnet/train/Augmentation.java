@@ -20,6 +20,19 @@ public record Augmentation(double flip, double maxRotationDeg, double maxScale, 
     /** Mild augmentation: flips, +-10 degrees, +-10 % zoom, +-10 % contrast and brightness. */
     public static final Augmentation MILD = new Augmentation(0.5, 10, 0.1, 0.1);
 
+    /**
+     * The preset named {@code "none"} or {@code "mild"} (any case).
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public static Augmentation preset(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "none" -> NONE;
+            case "mild" -> MILD;
+            default -> throw new IllegalArgumentException("augmentation must be none or mild, not '" + name + "'");
+        };
+    }
+
     /** Whether this does anything. */
     public boolean active() {
         return flip > 0 || maxRotationDeg > 0 || maxScale > 0 || intensity > 0;
