@@ -4,9 +4,9 @@ import org.infnet.nn.InfNetConfig;
 import org.infnet.train.TrainConfig;
 
 /**
- * Parameters of Semi-Inf-Net's randomly selected propagation. {@link #paper()} is the original recipe
- * (K = 5, 9 epochs per round at Adam 3e-4, batch 16; then 100 epochs on the pseudo labels and a fine-tune
- * on the doctor labels).
+ * Parameters of Semi-Inf-Net's randomly selected propagation. The original recipe is K = 5, 9 epochs per
+ * round at Adam 3e-4, batch 16, then 100 epochs on the pseudo labels and a fine-tune on the doctor labels
+ * (the CLI's defaults, {@link #of}).
  *
  * @param groupSize K, unlabelled slices pseudo-labelled per round (the last group may be smaller)
  * @param maxRounds cap on the number of rounds ({@code <= 0}: as many as the groups); a later run with a
@@ -32,13 +32,6 @@ public record PseudoLabelConfig(int groupSize, int maxRounds, long seed, TrainCo
         if (round == null || backbone == null || pseudoTraining == null || doctorFineTune == null) {
             throw new IllegalArgumentException("missing training recipe or backbone");
         }
-    }
-
-    /** The original recipe on the compact backbone (rounds: E = 9, Adam 3e-4, batch 16, paper's scales and clamp). */
-    public static PseudoLabelConfig paper() {
-        TrainConfig p = TrainConfig.paper();
-        return new PseudoLabelConfig(5, 0, 42, withSeed(p.with(9, 16, 3e-4f), 42), InfNetConfig.COMPACT, false, p,
-                p.with(p.epochs(), p.batchSize(), p.learningRate()));
     }
 
     /**
@@ -79,16 +72,6 @@ public record PseudoLabelConfig(int groupSize, int maxRounds, long seed, TrainCo
     public int rounds(int unlabelled) {
         int all = (unlabelled + groupSize - 1) / groupSize;
         return maxRounds > 0 ? Math.min(all, maxRounds) : all;
-    }
-
-    /** A copy with another group size, round cap and seed. */
-    public PseudoLabelConfig with(int k, int cap, long newSeed) {
-        return new PseudoLabelConfig(k, cap, newSeed, round, backbone, finalStage, pseudoTraining, doctorFineTune);
-    }
-
-    /** A copy with another round recipe. */
-    public PseudoLabelConfig withRound(TrainConfig r) {
-        return new PseudoLabelConfig(groupSize, maxRounds, seed, r, backbone, finalStage, pseudoTraining, doctorFineTune);
     }
 
     /** A copy with the final stage switched on or off, with the given backbone and recipes. */

@@ -138,7 +138,10 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
             st.roundsDone = r;
             st.model = roundDir.getFileName() + "/last";
             writeState(work, st);
-            AtomicFiles.deleteTree(work.resolve(previous).getParent().equals(work) ? null : work.resolve(previous).getParent());
+            Path previousRound = work.resolve(previous).getParent();
+            if (!previousRound.equals(work)) { // the starting model (init/) is kept
+                AtomicFiles.deleteTree(previousRound);
+            }
             AtomicFiles.deleteTree(roundDir.resolve("checkpoint"));
             EpochLog last = logs.get(logs.size() - 1);
             RoundLog row = new RoundLog(r, planned, group, Math.min(r * config.groupSize(), st.order.size()),

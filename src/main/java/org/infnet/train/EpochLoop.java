@@ -44,7 +44,6 @@ abstract class EpochLoop<V> {
         long optimiserSteps;
         @SerializedName(value = "bestScore", alternate = "bestMeanDice")
         double bestScore = -1;
-        int bestEpoch;
         double seconds;
         /** Per loss term: sum over this epoch's steps and scales. */
         double[] lossSums;
@@ -172,7 +171,6 @@ abstract class EpochLoop<V> {
             model.save(out.resolve("last"), describe(st, metrics));
             if (v != null && score(v) > st.bestScore) {
                 st.bestScore = score(v);
-                st.bestEpoch = st.epoch;
                 model.save(out.resolve("best"), describe(st, metrics));
             }
             checkpoint(st, opt);
