@@ -77,8 +77,9 @@ public final class ParallelGzip {
         }
     }
 
+    /** One complete gzip member of {@code head} + {@code body[from, to)}; {@code out} is left open. */
     private static void member(OutputStream out, byte[] head, byte[] body, int from, int to) throws IOException {
-        GZIPOutputStream z = new GZIPOutputStream(new OutputStream() {
+        OutputStream open = new OutputStream() { // closing the member must not close out
             @Override
             public void write(int b) throws IOException {
                 out.write(b);
@@ -88,9 +89,10 @@ public final class ParallelGzip {
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
             }
-        }, 1 << 16);
-        z.write(head);
-        z.write(body, from, to - from);
-        z.finish();
+        };
+        try (GZIPOutputStream z = new GZIPOutputStream(open, 1 << 16)) { // close() also frees the native deflater
+            z.write(head);
+            z.write(body, from, to - from);
+        }
     }
 }
