@@ -3,7 +3,6 @@ package org.infnet.eval.io;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
-import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +92,8 @@ public final class ImageFiles {
      * thus read as their displayed gray levels.
      */
     private static float[] lutLuminance(ImageProcessor ip) {
-        if (!(ip.getColorModel() instanceof IndexColorModel cm)) {
+        ij.process.LUT cm = ip.getLut();
+        if (cm == null) {
             return null;
         }
         int size = cm.getMapSize();
