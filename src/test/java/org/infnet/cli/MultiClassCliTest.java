@@ -1,11 +1,9 @@
 package org.infnet.cli;
 
+import static org.infnet.cli.MainTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.infnet.infer.LesionClasses;
@@ -20,15 +18,6 @@ class MultiClassCliTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int s = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-        return new Run(s, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void segmentMulticlassWritesLabelsAndClassProbabilities() throws Exception {
         Path in = dir.resolve("in");
@@ -39,7 +28,7 @@ class MultiClassCliTest {
         }
         ImageFiles.writePng8(in.resolve("a.png"), px, 36, 28);
         Path out = dir.resolve("out");
-        Run r = run("segment", in.toString(), "--multiclass", "--output", out.toString(), "--model",
+        MainTest.Run r = run("segment", in.toString(), "--multiclass", "--output", out.toString(), "--model",
                 TestModels.randomTinyUNet(dir.resolve("mc")).toString(), "--prior-model",
                 TestModels.randomTiny(dir.resolve("inf")).toString());
         assertEquals(0, r.status(), r.err());
@@ -51,7 +40,7 @@ class MultiClassCliTest {
         for (float v : labels.pixels()) {
             assertTrue(v == 0 || v == 1 || v == 2, "label " + v);
         }
-        Run bad = run("segment", in.toString(), "--multiclass", "--edges", "--output", out.toString());
+        MainTest.Run bad = run("segment", in.toString(), "--multiclass", "--edges", "--output", out.toString());
         assertEquals(2, bad.status());
     }
 
@@ -78,12 +67,12 @@ class MultiClassCliTest {
         ImageFiles.writeFloatTiff(pred.resolve("s_ggo_prob.tif"), ggo, w, h, null);
         ImageFiles.writeFloatTiff(pred.resolve("s_consolidation_prob.tif"), cons, w, h, null);
         ImageFiles.writePng8(pred.resolve("s_labels.png"), lab, w, h);
-        Run r1 = run("evaluate", "--pred", pred.toString(), "--gt", gt.toString(), "--class", "ggo");
+        MainTest.Run r1 = run("evaluate", "--pred", pred.toString(), "--gt", gt.toString(), "--class", "ggo");
         assertEquals(0, r1.status(), r1.err());
         // Dice 1 at 255 of the 256 thresholds; at threshold 0 all 200 pixels count: 2*50/(200+50) = 0.4
         assertTrue(r1.out().contains("meanDic:0.998;"), r1.out()); // (255 + 0.4) / 256
         assertTrue(r1.out().contains("images: 1"), r1.out());
-        Run r2 = run("evaluate", "--pred", pred.toString(), "--gt", gt.toString(), "--class", "2");
+        MainTest.Run r2 = run("evaluate", "--pred", pred.toString(), "--gt", gt.toString(), "--class", "2");
         assertEquals(0, r2.status(), r2.err());
         // no overlap except at threshold 0: 2*30/(200+30) = 0.26, / 256
         assertTrue(r2.out().contains("meanDic:0.001;"), r2.out());
