@@ -74,7 +74,7 @@ final class SegmentCli {
      * engine to one thread per operation for this process ({@link Engines#setIntraOpThreads}).
      */
     static int streams(Args a, Device dev) throws Args.UsageException {
-        int n = a.integer("streams", dev.isGpu() ? 1 : Engines.processors());
+        int n = a.integer("streams", dev.isGpu() ? 1 : Runtime.getRuntime().availableProcessors());
         if (n < 1) {
             throw new Args.UsageException("--streams must be at least 1, got " + n);
         }

@@ -21,11 +21,6 @@ public final class Engines {
         ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
     }
 
-    /** The processors this JVM may use (the default number of segmentation streams). */
-    public static int processors() {
-        return Runtime.getRuntime().availableProcessors();
-    }
-
     /**
      * Turns off autograd recording on the calling thread (PyTorch keeps this flag per thread, and a
      * new thread records by default, which costs time and memory during inference). A gradient
