@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
-import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.infnet.io.Resampling;
@@ -43,7 +42,7 @@ public final class SlicePredictor {
         float[] edge;
         try (NDManager m = model.manager().newSubManager()) {
             NDArray x = encoder.encode(m, inputs, side);
-            NDList out = model.net().forward(new ParameterStore(m, false), new NDList(x), false);
+            NDList out = model.net().forward(model.parameterStore(m), new NDList(x), false);
             prob = Activation.sigmoid(out.get(InfNet.MAP2)).toFloatArray();
             edge = Activation.sigmoid(out.get(InfNet.EDGE)).toFloatArray();
         }

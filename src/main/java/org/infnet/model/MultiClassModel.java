@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,6 +125,6 @@ public final class MultiClassModel extends NetworkModel<MultiClassUNet> {
 
     /** Evaluation-mode logits (B, classes, H, W) of an encoded input; the result lives in {@code m}. */
     public NDArray logits(NDManager m, NDArray input) {
-        return net().forward(new ParameterStore(m, false), new NDList(input), false).head();
+        return net().forward(parameterStore(m), new NDList(input), false).head();
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.SafeTensors;
+import org.infnet.nn.ChannelsLast;
 import org.infnet.nn.ReferenceNames;
 
 /**
@@ -38,6 +41,8 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
     private final B net;
     private final ModelDescriptor descriptor;
     private final Map<String, Parameter> params;
+    /** Channels-last copies of the 4-D parameters by parameter id, made by {@link #freeze}; read concurrently. */
+    private final Map<String, NDArray> frozen = new ConcurrentHashMap<>();
 
     /**
      * Builds {@code net} in a new DJL model on {@code device}: Kaiming-normal (fan-in, gain 2) weights for
@@ -104,7 +109,9 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
      * entry may be left over; otherwise nothing is guaranteed about the network and an IOException
      * lists the missing, unexpected and mis-shaped names.
      */
-    public void setWeights(Map<String, SafeTensors.Tensor> weights, String source) throws IOException {
+    public synchronized void setWeights(Map<String, SafeTensors.Tensor> weights, String source) throws IOException {
+        frozen.values().forEach(NDArray::close);
+        frozen.clear();
         List<String> problems = new ArrayList<>();
         TreeSet<String> extra = new TreeSet<>(weights.keySet());
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -151,9 +158,29 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
         AtomicFiles.writeString(folder.resolve(ModelDescriptor.FILE), descriptor.toJson());
     }
 
-    /** Stops gradient recording on every parameter (inference only: faster, less memory). */
-    public void freeze() {
+    /**
+     * Readies the model for inference only: stops gradient recording on every parameter and keeps a
+     * channels-last copy of each 4-D one ({@link ChannelsLast}), which {@link #parameterStore} then serves
+     * (the copies take the convolution weights' memory a second time). {@link #setWeights} drops the copies.
+     */
+    public synchronized void freeze() {
         params.values().forEach(p -> p.getArray().setRequiresGradient(false));
+        if (ChannelsLast.ENABLED && frozen.isEmpty()) {
+            for (Parameter p : params.values()) {
+                if (p.getArray().getShape().dimension() == 4) {
+                    frozen.put(p.getId(), ChannelsLast.copyOf(p.getArray(), model.getNDManager()));
+                }
+            }
+        }
+    }
+
+    /**
+     * The parameter store of one forward pass whose arrays live in {@code m}: serves the convolution weights
+     * channels-last, from the copies of {@link #freeze} or, before it, as copies made in {@code m} (differentiable:
+     * the training step uses it too).
+     */
+    public ParameterStore parameterStore(NDManager m) {
+        return ChannelsLast.store(m, frozen);
     }
 
     /** The network. */

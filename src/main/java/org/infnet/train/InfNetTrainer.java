@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,10 +153,9 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
             edges.add(ed);
         }
         double total = 0;
-        ParameterStore ps = new ParameterStore(model.manager(), false);
         for (double rate : cfg.scales()) {
             int s = cfg.sideFor(rate);
-            float[] terms = forwardBackward(net(), encoder, ps, imgs, masks, edges, side, s);
+            float[] terms = forwardBackward(net(), encoder, imgs, masks, edges, side, s);
             float sum = terms[0] + terms[1] + terms[2] + terms[3] + terms[4];
             if (!Float.isFinite(sum) || !adam.gradientsFinite()) {
                 // one bad batch must not poison the weights: drop its update and say which slices it held
@@ -187,7 +185,7 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
      *
      * @return the loss terms map5, map4, map3, map2, edge
      */
-    private static float[] forwardBackward(InfNetModel model, InputEncoder encoder, ParameterStore ps,
+    private static float[] forwardBackward(InfNetModel model, InputEncoder encoder,
             List<float[]> imgs, List<float[]> masks, List<float[]> edges, int side, int s) {
         try (NDManager m = model.manager().newSubManager()) {
             NDArray x = encoder.encode(m, imgs, side);
@@ -199,7 +197,7 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
                 eg = Resize.to(eg, s, s, true);
             }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList outputs = model.net().forward(ps, new NDList(x), true);
+                NDList outputs = model.net().forward(model.parameterStore(m), new NDList(x), true);
                 StructureLoss.Terms t = StructureLoss.of(outputs, gt, eg);
                 gc.backward(t.total());
                 return new float[] {t.map5().getFloat(), t.map4().getFloat(), t.map3().getFloat(),
@@ -232,8 +230,8 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
             masks.add(x.mask01());
             edges.add(x.edge01());
         }
-        float[] t = forwardBackward(model, new InputEncoder(model.descriptor().normalisation()),
-                new ParameterStore(model.manager(), false), imgs, masks, edges, side, s);
+        float[] t = forwardBackward(model, new InputEncoder(model.descriptor().normalisation()), imgs, masks, edges,
+                side, s);
         adam.step();
         Engines.disableGradientRecording();
         return t[0] + t[1] + t[2] + t[3] + t[4];

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -196,7 +195,6 @@ public final class MultiClassTrainer extends EpochLoop<MultiClassValidation.Resu
             }
         }
         double total = 0;
-        ParameterStore ps = new ParameterStore(model.manager(), false);
         for (double rate : cfg.scales()) {
             int s = cfg.sideFor(rate);
             try (NDManager m = model.manager().newSubManager()) {
@@ -208,7 +206,7 @@ public final class MultiClassTrainer extends EpochLoop<MultiClassValidation.Resu
                 }
                 float loss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray logits = net().net().forward(ps, new NDList(x), true).head();
+                    NDArray logits = net().net().forward(net().parameterStore(m), new NDList(x), true).head();
                     NDArray l = StructureLoss.bceWithLogits(logits, y).mean();
                     gc.backward(l);
                     loss = l.getFloat();

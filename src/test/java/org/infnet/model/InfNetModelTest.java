@@ -44,10 +44,16 @@ class InfNetModelTest {
 
     /** All five outputs, in evaluation mode, on a fixed 64x64 input. */
     private static float[][] outputs(InfNetModel model) {
+        return outputs(model, false);
+    }
+
+    /** All five outputs on the fixed input, through the plain store or the model's own (channels-last) one. */
+    private static float[][] outputs(InfNetModel model, boolean modelStore) {
         try (NDManager m = model.manager().newSubManager()) {
             Engines.disableGradientRecording();
             NDArray x = m.create(input(64), InfNet.inputShape(1, 64));
-            NDList out = model.net().forward(new ParameterStore(m, false), new NDList(x), false);
+            ParameterStore ps = modelStore ? model.parameterStore(m) : new ParameterStore(m, false);
+            NDList out = model.net().forward(ps, new NDList(x), false);
             float[][] r = new float[out.size()][];
             for (int i = 0; i < r.length; i++) {
                 r[i] = out.get(i).toFloatArray();
@@ -107,6 +113,39 @@ class InfNetModelTest {
                 assertNotEquals(Arrays.toString(oa[InfNet.MAP2]), Arrays.toString(outputs(c)[InfNet.MAP2]));
             }
         }
+    }
+
+    @Test
+    void frozenModelServesChannelsLastCopiesThatFollowNewWeights() throws IOException {
+        Engine.getInstance().setRandomSeed(5);
+        try (InfNetModel a = InfNetModel.create(ModelDescriptor.create("a", TINY), Device.cpu());
+                InfNetModel b = InfNetModel.create(ModelDescriptor.create("b", TINY), Device.cpu())) {
+            float[][] plain = outputs(a);
+            float[][] copies = outputs(a, true);
+            long before = a.manager().getManagedArrays().size();
+            a.freeze();
+            assertTrue(a.manager().getManagedArrays().size() > before, "freeze keeps channels-last copies");
+            float[][] frozen = outputs(a, true);
+            for (int i = 0; i < plain.length; i++) {
+                assertClose(plain[i], copies[i], "output " + i + ", copies per pass");
+                assertClose(plain[i], frozen[i], "output " + i + ", frozen copies");
+            }
+            // new weights into a frozen model: its store must not serve the old copies
+            a.setWeights(b.weights(), "b");
+            float[][] expected = outputs(b);
+            float[][] after = outputs(a, true);
+            assertNotEquals(Arrays.toString(plain[InfNet.MAP2]), Arrays.toString(expected[InfNet.MAP2]));
+            assertClose(expected[InfNet.MAP2], after[InfNet.MAP2], "after setWeights");
+        }
+    }
+
+    /** Equal up to float rounding: within 1e-5 of the largest magnitude (a random network's outputs reach 1e3). */
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        float scale = 0;
+        for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        assertArrayEquals(expected, actual, 1e-5f * Math.max(1, scale), what);
     }
 
     private Path saveTiny(String name) throws IOException {

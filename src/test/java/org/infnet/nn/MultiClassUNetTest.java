@@ -135,16 +135,21 @@ class MultiClassUNetTest {
     void reproducesTheOriginalLogitsUnderFormulaWeights() throws Exception {
         int used = ReferenceNetwork.fillByFormula(table, ReferenceNames.of(net));
         assertEquals(table.rows().size() - 18, used);
-        try (NDManager m = manager.newSubManager()) {
-            NDArray input = ReferenceNetwork.parityInput(m, 6, 0.5);
-            long t0 = System.nanoTime();
-            NDArray out = net.forward(new ParameterStore(m, false), new NDList(input), false).head();
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals(new Shape(1, 3, 352, 352), out.getShape());
-            double max = ReferenceNetwork.maxAbsDiff("unet_logits.f32", out);
-            String report = "unet_logits.f32: max abs diff " + max + " (forward " + ms + " ms)";
-            System.out.println(report);
-            assertTrue(max < 1e-3, report);
+        // the plain NCHW store and the product's channels-last one (ChannelsLast): the same logits
+        for (boolean channelsLast : new boolean[] {false, true}) {
+            try (NDManager m = manager.newSubManager()) {
+                NDArray input = ReferenceNetwork.parityInput(m, 6, 0.5);
+                long t0 = System.nanoTime();
+                ParameterStore ps = channelsLast ? ChannelsLast.store(m, Map.of()) : new ParameterStore(m, false);
+                NDArray out = net.forward(ps, new NDList(input), false).head();
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(new Shape(1, 3, 352, 352), out.getShape());
+                double max = ReferenceNetwork.maxAbsDiff("unet_logits.f32", out);
+                String report = "unet_logits.f32" + (channelsLast ? " (channels-last)" : "") + ": max abs diff " + max
+                        + " (forward " + ms + " ms)";
+                System.out.println(report);
+                assertTrue(max < 1e-3, report);
+            }
         }
     }
 }
