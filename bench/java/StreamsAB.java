@@ -17,7 +17,7 @@ public class StreamsAB {
         try (NDManager sub = m.manager().newSubManager()) {
           NDArray x = sub.randomUniform(0, 1, new Shape(b, 3, 352, 352));
           for (int i = 0; i < runs; i++) try (NDManager s2 = sub.newSubManager()) { NDArray y = x.duplicate(); y.attach(s2);
-            NDList o = m.net().forward(new ParameterStore(s2, false), new NDList(y), false); o.get(InfNet.MAP2).toFloatArray(); }
+            NDList o = m.net().forward(m.parameterStore(s2), new NDList(y), false); o.get(InfNet.MAP2).toFloatArray(); }
         }
         return null;
       };

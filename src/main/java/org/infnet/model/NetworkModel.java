@@ -21,10 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.SafeTensors;
-import org.infnet.nn.ChannelsLast;
+import org.infnet.nn.FrozenWeights;
 import org.infnet.nn.ReferenceNames;
 
 /**
@@ -41,8 +40,8 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
     private final B net;
     private final ModelDescriptor descriptor;
     private final Map<String, Parameter> params;
-    /** Channels-last copies of the 4-D parameters by parameter id, made by {@link #freeze}; read concurrently. */
-    private final Map<String, NDArray> frozen = new ConcurrentHashMap<>();
+    /** The inference-only weights of {@link #freeze}, or null. */
+    private volatile FrozenWeights frozen;
 
     /**
      * Builds {@code net} in a new DJL model on {@code device}: Kaiming-normal (fan-in, gain 2) weights for
@@ -110,8 +109,10 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
      * lists the missing, unexpected and mis-shaped names.
      */
     public synchronized void setWeights(Map<String, SafeTensors.Tensor> weights, String source) throws IOException {
-        frozen.values().forEach(NDArray::close);
-        frozen.clear();
+        if (frozen != null) {
+            frozen.close();
+            frozen = null;
+        }
         List<String> problems = new ArrayList<>();
         TreeSet<String> extra = new TreeSet<>(weights.keySet());
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -159,28 +160,26 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
     }
 
     /**
-     * Readies the model for inference only: stops gradient recording on every parameter and keeps a
-     * channels-last copy of each 4-D one ({@link ChannelsLast}), which {@link #parameterStore} then serves
-     * (the copies take the convolution weights' memory a second time). {@link #setWeights} drops the copies.
+     * Readies the model for inference only: stops gradient recording on every parameter and prepares
+     * {@link FrozenWeights} (batch norms folded into the convolutions, weights channels-last), which
+     * {@link #parameterStore} then serves; they take the convolution weights' memory a second time.
+     * {@link #setWeights} drops them (freeze again afterwards).
      */
     public synchronized void freeze() {
         params.values().forEach(p -> p.getArray().setRequiresGradient(false));
-        if (ChannelsLast.ENABLED && frozen.isEmpty()) {
-            for (Parameter p : params.values()) {
-                if (p.getArray().getShape().dimension() == 4) {
-                    frozen.put(p.getId(), ChannelsLast.copyOf(p.getArray(), model.getNDManager()));
-                }
-            }
+        if (frozen == null) {
+            frozen = FrozenWeights.of(net, model.getNDManager());
         }
     }
 
     /**
-     * The parameter store of one forward pass whose arrays live in {@code m}: serves the convolution weights
-     * channels-last, from the copies of {@link #freeze} or, before it, as copies made in {@code m} (differentiable:
-     * the training step uses it too).
+     * The parameter store of one forward pass whose arrays live in {@code m}: the {@link FrozenWeights} of
+     * {@link #freeze}, or before it channels-last copies of the weights made in {@code m} (differentiable: the
+     * training step uses it too).
      */
     public ParameterStore parameterStore(NDManager m) {
-        return ChannelsLast.store(m, frozen);
+        FrozenWeights f = frozen;
+        return f != null ? f.store(m) : FrozenWeights.passStore(m);
     }
 
     /** The network. */

@@ -17,6 +17,7 @@ public final class BasicConv2d extends CompositeBlock {
     private BasicConv2d(Builder b) {
         conv = addChildBlock("conv", Layers.conv(b.out, b.kh, b.kw, b.stride, b.padH, b.padW, b.dilation, false));
         bn = addChildBlock("bn", Layers.batchNorm());
+        pairConvBn(conv, bn);
     }
 
     /** A square {@code k x k} BasicConv2d whose padding keeps the spatial size. */
@@ -31,7 +32,7 @@ public final class BasicConv2d extends CompositeBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
-        return new NDList(call(bn, ps, call(conv, ps, in.head(), training), training));
+        return new NDList(convBn(conv, bn, ps, in.head(), training));
     }
 
     /** Builder of {@link BasicConv2d}. */

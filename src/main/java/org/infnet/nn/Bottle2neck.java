@@ -65,12 +65,20 @@ public final class Bottle2neck extends CompositeBlock {
             downConv = null;
             downBn = null;
         }
+        pairConvBn(conv1, bn1);
+        for (int i = 0; i < nums; i++) {
+            pairConvBn(convs[i], bns[i]);
+        }
+        pairConvBn(conv3, bn3);
+        if (downsample) {
+            pairConvBn(downConv, downBn);
+        }
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
         NDArray x = in.head();
-        NDArray out = Activation.relu(call(bn1, ps, call(conv1, ps, x, training), training));
+        NDArray out = Activation.relu(convBn(conv1, bn1, ps, x, training));
         long[] cuts = new long[scale - 1];
         for (int i = 0; i < cuts.length; i++) {
             cuts[i] = (long) width * (i + 1);
@@ -80,7 +88,7 @@ public final class Bottle2neck extends CompositeBlock {
         NDArray sp = null;
         for (int i = 0; i < scale - 1; i++) {
             sp = (i == 0 || stage) ? spx.get(i) : sp.add(spx.get(i));
-            sp = Activation.relu(call(bns[i], ps, call(convs[i], ps, sp, training), training));
+            sp = Activation.relu(convBn(convs[i], bns[i], ps, sp, training));
             parts.add(sp);
         }
         NDArray last = spx.get(scale - 1);
@@ -88,7 +96,7 @@ public final class Bottle2neck extends CompositeBlock {
             last = Pool.avgPool2d(last, new Shape(3, 3), new Shape(stride, stride), new Shape(1, 1), false, true);
         }
         parts.add(last);
-        NDArray y = call(bn3, ps, call(conv3, ps, NDArrays.concat(parts, 1), training), training);
+        NDArray y = convBn(conv3, bn3, ps, NDArrays.concat(parts, 1), training);
         NDArray residual = x;
         if (downConv != null) {
             NDArray r = x;
@@ -96,7 +104,7 @@ public final class Bottle2neck extends CompositeBlock {
                 r = Pool.avgPool2d(
                         r, new Shape(stride, stride), new Shape(stride, stride), new Shape(0, 0), true, false);
             }
-            residual = call(downBn, ps, call(downConv, ps, r, training), training);
+            residual = convBn(downConv, downBn, ps, r, training);
         }
         return new NDList(Activation.relu(y.add(residual)));
     }

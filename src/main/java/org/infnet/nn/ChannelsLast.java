@@ -1,12 +1,8 @@
 package org.infnet.nn;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import java.util.Map;
 
 /**
  * PyTorch's channels-last memory layout ({@code torch.channels_last}) for the convolution weights, which DJL
@@ -26,8 +22,8 @@ import java.util.Map;
 public final class ChannelsLast {
 
     /**
-     * False when the system property {@code infnet.nchw} is {@code true}: stores then serve every parameter as it
-     * is (the plain NCHW path, for A/B benchmarks).
+     * False when the system property {@code infnet.nchw} is {@code true}: {@link FrozenWeights} then neither
+     * copies nor folds and serves every parameter as it is (the plain NCHW path, for A/B benchmarks).
      */
     public static final boolean ENABLED = !Boolean.getBoolean("infnet.nchw");
 
@@ -53,30 +49,5 @@ public final class ChannelsLast {
             back.attach(manager);
             return back;
         }
-    }
-
-    /**
-     * A parameter store that serves each 4-D parameter channels-last: from {@code frozen} (parameter id to copy)
-     * when it holds one, else as a fresh copy in {@code manager} (closed with it). Other parameters, parameters
-     * on another device and everything when {@link #ENABLED} is false are served as they are.
-     *
-     * @param manager the manager of the forward pass
-     * @param frozen copies made once for a model whose weights no longer change; empty for training
-     */
-    public static ParameterStore store(NDManager manager, Map<String, NDArray> frozen) {
-        return new ParameterStore(manager, false) {
-            @Override
-            public NDArray getValue(Parameter parameter, Device device, boolean training) {
-                if (parameter == null) {
-                    return null;
-                }
-                NDArray a = parameter.getArray();
-                if (!ENABLED || a.getShape().dimension() != 4 || !a.getDevice().equals(device)) {
-                    return super.getValue(parameter, device, training);
-                }
-                NDArray f = frozen.get(parameter.getId());
-                return f != null ? f : copyOf(a, manager);
-            }
-        };
     }
 }

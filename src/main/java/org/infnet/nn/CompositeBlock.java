@@ -7,9 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Base class for blocks whose forward pass is a graph of child blocks written as plain Java code.
@@ -32,6 +36,8 @@ public abstract class CompositeBlock extends AbstractBlock {
     private record Profile(Block root, java.util.Map<String, Long> nanos) {}
 
     private record InitContext(NDManager manager, DataType dataType) {}
+
+    private final List<Block[]> convBnPairs = new ArrayList<>();
 
     /** Creates the block with version 1 of the parameter layout. */
     protected CompositeBlock() {
@@ -79,6 +85,33 @@ public abstract class CompositeBlock extends AbstractBlock {
             macs[0] += o.size() / o.get(0) * (w.size() / w.get(0));
         }
         return out;
+    }
+
+    /**
+     * Declares that child {@code bn} (a batch norm) is only ever applied to the output of child {@code conv} (a
+     * convolution), through {@link #convBn}, so that {@link FrozenWeights} may fold the pair into one convolution.
+     */
+    protected final void pairConvBn(Block conv, Block bn) {
+        convBnPairs.add(new Block[] {conv, bn});
+    }
+
+    /** The (convolution, batch norm) pairs declared with {@link #pairConvBn}. */
+    public final List<Block[]> convBnPairs() {
+        return Collections.unmodifiableList(convBnPairs);
+    }
+
+    /**
+     * {@code bn(conv(x))} for a pair declared with {@link #pairConvBn}: one convolution with the folded weight
+     * and bias when {@code ps} serves {@link FrozenWeights} in inference, else the two children in turn.
+     */
+    protected final NDArray convBn(Block conv, Block bn, ParameterStore ps, NDArray x, boolean training) {
+        FrozenWeights.Fold f = !training && ps instanceof FrozenWeights.Store s ? s.fold(bn) : null;
+        if (f == null) {
+            return call(bn, ps, call(conv, ps, x, training), training);
+        }
+        Convolution c = (Convolution) conv;
+        return Conv2d.conv2d(x, f.weight(), f.bias(), c.getStride(), c.getPadding(), c.getDilation(), c.getGroups())
+                .head();
     }
 
     /** Single-input, single-output convenience form of {@link #call(Block, ParameterStore, NDList, boolean)}. */

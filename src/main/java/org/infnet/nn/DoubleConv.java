@@ -27,11 +27,13 @@ public final class DoubleConv extends CompositeBlock {
         bn1 = addChildBlock("bn1", Layers.batchNorm());
         conv2 = addChildBlock("conv2", Layers.conv(out, 3, 1, 1, true));
         bn2 = addChildBlock("bn2", Layers.batchNorm());
+        pairConvBn(conv1, bn1);
+        pairConvBn(conv2, bn2);
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
-        var x = Activation.relu(call(bn1, ps, call(conv1, ps, in.head(), training), training));
-        return new NDList(Activation.relu(call(bn2, ps, call(conv2, ps, x, training), training)));
+        var x = Activation.relu(convBn(conv1, bn1, ps, in.head(), training));
+        return new NDList(Activation.relu(convBn(conv2, bn2, ps, x, training)));
     }
 }

@@ -8,6 +8,9 @@ import ai.djl.nn.norm.BatchNorm;
 /** Factories for the leaf layers, configured as PyTorch's defaults so that weights carry over. */
 public final class Layers {
 
+    /** The batch norms' epsilon (PyTorch's default). */
+    public static final float BN_EPSILON = 1e-5f;
+
     private Layers() {}
 
     /** 2D convolution, square kernel, padding keeping size at stride 1 when {@code pad = k/2}. */
@@ -29,6 +32,6 @@ public final class Layers {
 
     /** Batch norm with PyTorch's defaults: eps 1e-5, running-average momentum 0.1. */
     public static Block batchNorm() {
-        return BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+        return BatchNorm.builder().optEpsilon(BN_EPSILON).optMomentum(0.9f).build();
     }
 }

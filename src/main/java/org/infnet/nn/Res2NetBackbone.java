@@ -36,6 +36,9 @@ public final class Res2NetBackbone extends CompositeBlock implements Backbone {
             addChildBlock("conv1.6", Layers.conv(2 * sw, 3, 1, 1, false)),
         };
         bn1 = addChildBlock("bn1", Layers.batchNorm());
+        pairConvBn(stem[0], stem[1]);
+        pairConvBn(stem[2], stem[3]);
+        pairConvBn(stem[4], bn1);
         int inplanes = 2 * sw;
         for (int l = 0; l < 4; l++) {
             int planes = config.planes()[l];
@@ -75,10 +78,9 @@ public final class Res2NetBackbone extends CompositeBlock implements Backbone {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
         NDArray x = in.head();
-        x = Activation.relu(call(stem[1], ps, call(stem[0], ps, x, training), training));
-        x = Activation.relu(call(stem[3], ps, call(stem[2], ps, x, training), training));
-        x = call(stem[4], ps, x, training);
-        x = Activation.relu(call(bn1, ps, x, training));
+        x = Activation.relu(convBn(stem[0], stem[1], ps, x, training));
+        x = Activation.relu(convBn(stem[2], stem[3], ps, x, training));
+        x = Activation.relu(convBn(stem[4], bn1, ps, x, training));
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         NDList feats = new NDList(4);
         for (List<Block> layer : layers) {

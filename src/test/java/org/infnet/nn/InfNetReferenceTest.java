@@ -92,21 +92,17 @@ class InfNetReferenceTest {
                 .filter(r -> !r.name().endsWith("num_batches_tracked") && !r.name().startsWith("resnet.fc.")).count();
         assertEquals(expectedRows, used);
         String[] files = {"infnet_map5.f32", "infnet_map4.f32", "infnet_map3.f32", "infnet_map2.f32", "infnet_edge.f32"};
-        // the plain NCHW store, the product's channels-last store making copies per pass (training) and serving
-        // copies made once (a frozen model): the same outputs
-        Map<String, NDArray> frozen = new HashMap<>();
-        try (NDManager copies = manager.newSubManager()) {
-            for (Parameter p : ReferenceNames.of(net).values()) {
-                if (p.getArray().getShape().dimension() == 4) {
-                    frozen.put(p.getId(), ChannelsLast.copyOf(p.getArray(), copies));
-                }
-            }
+        // the plain NCHW store, the product's store making channels-last copies per pass (training) and the
+        // frozen weights (batch norms folded, channels-last): the same outputs
+        try (FrozenWeights frozen = FrozenWeights.of(net, manager)) {
+            long batchNorms = net.getParameters().keys().stream().filter(k -> k.endsWith("runningVar")).count();
+            assertEquals(batchNorms, frozen.folds(), "every batch norm folded into its convolution");
             StringBuilder report = new StringBuilder();
             double worst = 0;
             for (int store = 0; store < 3; store++) {
                 try (NDManager m = manager.newSubManager()) {
                     ParameterStore ps = store == 0 ? new ParameterStore(m, false)
-                            : ChannelsLast.store(m, store == 1 ? Map.of() : frozen);
+                            : store == 1 ? FrozenWeights.passStore(m) : frozen.store(m);
                     NDList out = net.forward(ps, new NDList(ReferenceNetwork.parityInput(m, 3, 0)), false);
                     for (int i = 0; i < 5; i++) {
                         double max = ReferenceNetwork.maxAbsDiff(files[i], out.get(i));

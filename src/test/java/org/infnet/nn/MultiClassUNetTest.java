@@ -135,17 +135,18 @@ class MultiClassUNetTest {
     void reproducesTheOriginalLogitsUnderFormulaWeights() throws Exception {
         int used = ReferenceNetwork.fillByFormula(table, ReferenceNames.of(net));
         assertEquals(table.rows().size() - 18, used);
-        // the plain NCHW store and the product's channels-last one (ChannelsLast): the same logits
-        for (boolean channelsLast : new boolean[] {false, true}) {
-            try (NDManager m = manager.newSubManager()) {
+        // the plain NCHW store, channels-last copies per pass and the frozen weights: the same logits
+        for (int store = 0; store < 3; store++) {
+            try (NDManager m = manager.newSubManager(); FrozenWeights frozen = FrozenWeights.of(net, m)) {
                 NDArray input = ReferenceNetwork.parityInput(m, 6, 0.5);
                 long t0 = System.nanoTime();
-                ParameterStore ps = channelsLast ? ChannelsLast.store(m, Map.of()) : new ParameterStore(m, false);
+                ParameterStore ps = store == 0 ? new ParameterStore(m, false)
+                        : store == 1 ? FrozenWeights.passStore(m) : frozen.store(m);
                 NDArray out = net.forward(ps, new NDList(input), false).head();
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertEquals(new Shape(1, 3, 352, 352), out.getShape());
                 double max = ReferenceNetwork.maxAbsDiff("unet_logits.f32", out);
-                String report = "unet_logits.f32" + (channelsLast ? " (channels-last)" : "") + ": max abs diff " + max
+                String report = "unet_logits.f32, store " + store + ": max abs diff " + max
                         + " (forward " + ms + " ms)";
                 System.out.println(report);
                 assertTrue(max < 1e-3, report);
