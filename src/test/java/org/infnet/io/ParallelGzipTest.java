@@ -2,6 +2,7 @@ package org.infnet.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,19 +36,36 @@ class ParallelGzipTest {
         byte[] expected = new byte[head.length + body.length];
         System.arraycopy(head, 0, expected, 0, head.length);
         System.arraycopy(body, 0, expected, head.length, body.length);
-        for (int threads : new int[] {1, 2, 3}) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ParallelGzip.write(out, head, body, threads);
-            byte[] z = out.toByteArray();
-            assertArrayEquals(expected, gunzip(z), threads + " threads");
+        for (ParallelGzip.Compression c : ParallelGzip.Compression.values()) {
+            for (int threads : new int[] {1, 2, 3}) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ParallelGzip.write(out, head, body, threads, c);
+                byte[] z = out.toByteArray();
+                assertArrayEquals(expected, gunzip(z), c + ", " + threads + " threads");
             int members = 0;
             for (int i = 0; i + 2 < z.length; i++) {
                 if (z[i] == 0x1f && (z[i + 1] & 0xff) == 0x8b && z[i + 2] == 8 && (i == 0 || isTrailerEnd(z, i))) {
                     members++;
                 }
             }
-            assertEquals(threads == 1 ? 1 : 3, members, threads + " threads: gzip members");
+                assertEquals(threads == 1 ? 1 : 3, members, c + ", " + threads + " threads: gzip members");
+            }
         }
+    }
+
+    @Test
+    void huffmanOnlySkipsStringMatching() throws IOException {
+        byte[] repeats = new byte[1 << 20];
+        for (int i = 0; i < repeats.length; i++) {
+            repeats[i] = (byte) (i % 251); // every byte value equally often: only string matching shortens it
+        }
+        ByteArrayOutputStream def = new ByteArrayOutputStream();
+        ParallelGzip.write(def, new byte[0], repeats, 1, ParallelGzip.Compression.DEFAULT);
+        ByteArrayOutputStream huff = new ByteArrayOutputStream();
+        ParallelGzip.write(huff, new byte[0], repeats, 1, ParallelGzip.Compression.HUFFMAN_ONLY);
+        assertArrayEquals(repeats, gunzip(huff.toByteArray()));
+        assertTrue(def.size() < repeats.length / 50, "default " + def.size());
+        assertTrue(huff.size() > repeats.length * 9 / 10, "Huffman only " + huff.size());
     }
 
     /** Whether a member ends just before {@code i}: its trailer's length field is the uncompressed member size. */
@@ -59,7 +77,7 @@ class ParallelGzipTest {
     @Test
     void emptyBodyIsOneMember() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ParallelGzip.write(out, new byte[] {1, 2, 3}, new byte[0], 4);
+        ParallelGzip.write(out, new byte[] {1, 2, 3}, new byte[0], 4, ParallelGzip.Compression.DEFAULT);
         assertArrayEquals(new byte[] {1, 2, 3}, gunzip(out.toByteArray()));
     }
 }

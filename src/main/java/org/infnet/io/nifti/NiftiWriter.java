@@ -36,13 +36,13 @@ public final class NiftiWriter {
         check(g, data.length);
         byte[] body = new byte[data.length * 4];
         ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
-        write(target, header(g, NiftiDataType.FLOAT32), body, protectedPaths);
+        write(target, header(g, NiftiDataType.FLOAT32), body, ParallelGzip.Compression.HUFFMAN_ONLY, protectedPaths);
     }
 
     /** Writes uint8 voxels ({@code b & 0xff}) with geometry {@code g}. */
     public static void writeUInt8(Path target, NiftiGeometry g, byte[] data, Path... protectedPaths) throws IOException {
         check(g, data.length);
-        write(target, header(g, NiftiDataType.UINT8), data, protectedPaths);
+        write(target, header(g, NiftiDataType.UINT8), data, ParallelGzip.Compression.DEFAULT, protectedPaths);
     }
 
     private static void check(NiftiGeometry g, int length) {
@@ -73,12 +73,13 @@ public final class NiftiWriter {
                 "Inf-Net for Fiji", "n+1");
     }
 
-    private static void write(Path target, NiftiHeader h, byte[] body, Path... protectedPaths) throws IOException {
+    private static void write(Path target, NiftiHeader h, byte[] body, ParallelGzip.Compression compression,
+            Path... protectedPaths) throws IOException {
         ImageFiles.checkNotProtected(target, protectedPaths);
         boolean gz = target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
         AtomicFiles.write(target, out -> {
             if (gz) {
-                ParallelGzip.write(out, h.encode(), body, Runtime.getRuntime().availableProcessors());
+                ParallelGzip.write(out, h.encode(), body, Runtime.getRuntime().availableProcessors(), compression);
             } else {
                 out.write(h.encode());
                 out.write(body);
