@@ -79,7 +79,7 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     public void run() {
         try {
             InfectionSegmenter.Result r = new InfectionSegmenter(infnet.model(model),
-                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4))
+                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4).withEdges(false))
                     .segment(image, new CommandProgress(status));
             probability = r.probability();
             mask = r.mask();

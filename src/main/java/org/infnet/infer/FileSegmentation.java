@@ -52,7 +52,7 @@ public final class FileSegmentation {
 
     /** @param segmenter the segmenter (its options give threshold and window); @param edges write edge maps */
     public FileSegmentation(InfectionSegmenter segmenter, boolean edges) {
-        this.segmenter = segmenter;
+        this.segmenter = segmenter.with(segmenter.options().withEdges(edges));
         this.edges = edges;
     }
 

@@ -47,19 +47,26 @@ public final class InfectionSegmenter {
      * @param window Hounsfield window for non-8-bit input
      * @param batchSize slices per network call
      * @param streams parts of a stack segmented at once, each on its own thread (1: the calling thread only)
+     * @param edges whether to produce the edge-attention map ({@link Result#edge}); without it the edge map is
+     *     neither resized back nor kept (less time and memory per slice)
      */
-    public record Options(double threshold, HuWindow window, int batchSize, int streams) {
+    public record Options(double threshold, HuWindow window, int batchSize, int streams, boolean edges) {
         /** Threshold 0.5, lung window, batch 4, one stream. */
         public static final Options DEFAULT = new Options(0.5, HuWindow.LUNG, 4);
 
-        /** One stream. */
+        /** One stream, with the edge map. */
         public Options(double threshold, HuWindow window, int batchSize) {
-            this(threshold, window, batchSize, 1);
+            this(threshold, window, batchSize, 1, true);
         }
 
         /** These options with {@code n} streams. */
         public Options withStreams(int n) {
-            return new Options(threshold, window, batchSize, n);
+            return new Options(threshold, window, batchSize, n, edges);
+        }
+
+        /** These options with or without the edge map. */
+        public Options withEdges(boolean e) {
+            return new Options(threshold, window, batchSize, streams, e);
         }
 
         /** Checks the values. */
@@ -81,7 +88,7 @@ public final class InfectionSegmenter {
      *
      * @param probability infection probability in [0,1]
      * @param mask 255 where {@code probability >= threshold}, else 0
-     * @param edge edge-attention probability in [0,1]
+     * @param edge edge-attention probability in [0,1]; null when {@link Options#edges} is false
      */
     public record Result(Img<FloatType> probability, Img<UnsignedByteType> mask, Img<FloatType> edge) {}
 
@@ -95,6 +102,11 @@ public final class InfectionSegmenter {
     @FunctionalInterface
     interface BatchPredictor {
         List<SlicePrediction> predict(List<UnitSlice> batch);
+
+        /** The same without the edge maps when {@code edges} is false (they may still be given, and are ignored). */
+        default List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
+            return predict(batch);
+        }
     }
 
     private final BatchPredictor predictor;
@@ -102,7 +114,31 @@ public final class InfectionSegmenter {
 
     /** A segmenter running {@code model} (not owned) with {@code options}. */
     public InfectionSegmenter(InfNetModel model, Options options) {
-        this(new SlicePredictor(model)::predict, options);
+        this(predictorOf(new SlicePredictor(model)), options);
+    }
+
+    private static BatchPredictor predictorOf(SlicePredictor p) {
+        return new BatchPredictor() {
+            @Override
+            public List<SlicePrediction> predict(List<UnitSlice> batch) {
+                return p.predict(batch);
+            }
+
+            @Override
+            public List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
+                return p.predict(batch, edges);
+            }
+        };
+    }
+
+    /** This segmenter (the same network) with other options. */
+    public InfectionSegmenter with(Options other) {
+        return new InfectionSegmenter(predictor, other);
+    }
+
+    /** The options. */
+    public Options options() {
+        return options;
     }
 
     /** A segmenter over any batch predictor (tests inject failures through this). */
@@ -134,7 +170,7 @@ public final class InfectionSegmenter {
             unit = unitSlices(image, options.window());
             // a single slice's outputs are the predictor's own arrays (no second copy of a large slice)
             prob = depth == 1 ? null : new float[plane * depth];
-            edge = depth == 1 ? null : new float[plane * depth];
+            edge = depth == 1 || !options.edges() ? null : new float[plane * depth];
             mask = new byte[plane * depth];
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException(notEnoughMemory(dims), e);
@@ -151,7 +187,8 @@ public final class InfectionSegmenter {
             prob = o.prob;
             edge = o.edge;
         }
-        return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims), ArrayImgs.floats(edge, dims));
+        return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims),
+                edge == null ? null : ArrayImgs.floats(edge, dims));
     }
 
     /** The arrays being filled by one {@link #segment} call, and the loops that fill them. */
@@ -188,7 +225,8 @@ public final class InfectionSegmenter {
                 int z1 = Math.min(to, z0 + batchSize);
                 List<SlicePrediction> out;
                 try {
-                    out = predictor.predict(depth == 1 ? List.of(new UnitSlice(unit, w, h)) : slices(unit, w, h, z0, z1));
+                    out = predictor.predict(depth == 1 ? List.of(new UnitSlice(unit, w, h)) : slices(unit, w, h, z0, z1),
+                            options.edges());
                 } catch (RuntimeException | OutOfMemoryError e) {
                     if (!isOutOfMemory(e)) {
                         throw e;
@@ -206,10 +244,12 @@ public final class InfectionSegmenter {
                     SlicePrediction p = out.get(z - z0);
                     if (depth == 1) {
                         prob = p.probability();
-                        edge = p.edge();
+                        edge = options.edges() ? p.edge() : null;
                     } else {
                         System.arraycopy(p.probability(), 0, prob, z * plane, plane);
-                        System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                        if (edge != null) {
+                            System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                        }
                     }
                     for (int i = 0; i < plane; i++) {
                         mask[z * plane + i] = p.probability()[i] >= options.threshold() ? (byte) 255 : 0;

@@ -6,7 +6,7 @@ package org.infnet.infer;
  * @param width width in pixels
  * @param height height in pixels
  * @param probability infection probability, the raw {@code sigmoid(map 2)} in [0,1] (not normalised)
- * @param edge edge-attention probability, {@code sigmoid(edge map)} in [0,1]
+ * @param edge edge-attention probability, {@code sigmoid(edge map)} in [0,1]; null when not asked for
  */
 public record SlicePrediction(int width, int height, float[] probability, float[] edge) {
 

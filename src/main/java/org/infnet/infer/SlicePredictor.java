@@ -31,33 +31,45 @@ public final class SlicePredictor {
         this.side = model.descriptor().inputSize();
     }
 
-    /** Predicts one batch (any size; the caller chooses it to bound memory). */
+    /** Predicts one batch (any size; the caller chooses it to bound memory), with the edge maps. */
     public List<SlicePrediction> predict(List<UnitSlice> batch) {
+        return predict(batch, true);
+    }
+
+    /**
+     * Predicts one batch; without {@code edges} the predictions' edge maps are null (not copied out of the engine
+     * nor resized back).
+     */
+    public List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
         Engines.disableGradientRecording();
         List<float[]> inputs = new ArrayList<>(batch.size());
         for (UnitSlice s : batch) {
             inputs.add(Resampling.bilinear(s.pixels(), s.width(), s.height(), side, side));
         }
         float[] prob;
-        float[] edge;
+        float[] edge = null;
         try (NDManager m = model.manager().newSubManager()) {
             NDArray x = encoder.encode(m, inputs, side);
             NDList out = model.net().forward(model.parameterStore(m), new NDList(x), false);
             prob = Activation.sigmoid(out.get(InfNet.MAP2)).toFloatArray();
-            edge = Activation.sigmoid(out.get(InfNet.EDGE)).toFloatArray();
+            if (edges) {
+                edge = Activation.sigmoid(out.get(InfNet.EDGE)).toFloatArray();
+            }
         }
         int plane = side * side;
         List<SlicePrediction> result = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             UnitSlice s = batch.get(b);
-            float[] p = new float[plane];
-            float[] e = new float[plane];
-            System.arraycopy(prob, b * plane, p, 0, plane);
-            System.arraycopy(edge, b * plane, e, 0, plane);
-            result.add(new SlicePrediction(s.width(), s.height(),
-                    Resampling.bilinear(p, side, side, s.width(), s.height()),
-                    Resampling.bilinear(e, side, side, s.width(), s.height())));
+            result.add(new SlicePrediction(s.width(), s.height(), back(prob, b, s), edge == null ? null : back(edge, b, s)));
         }
         return result;
     }
+
+    /** Map {@code b} of a batch's {@code maps}, resized back to slice {@code s}'s size. */
+    private float[] back(float[] maps, int b, UnitSlice s) {
+        float[] one = new float[side * side];
+        System.arraycopy(maps, b * one.length, one, 0, one.length);
+        return Resampling.bilinear(one, side, side, s.width(), s.height());
+    }
+
 }

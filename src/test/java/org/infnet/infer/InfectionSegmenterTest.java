@@ -2,6 +2,7 @@ package org.infnet.infer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,25 @@ class InfectionSegmenterTest {
         for (int i = 0; i < p.length; i++) {
             assertTrue(p[i] >= 0 && p[i] <= 1);
             assertEquals(p[i] >= 0.5 ? (byte) 255 : 0, m[i]);
+        }
+    }
+
+    @Test
+    void withoutEdgesTheSameProbabilitiesAndNoEdgeMap() {
+        for (int depth : new int[] {1, 3}) {
+            byte[] b = new byte[50 * 40 * depth];
+            for (int z = 0; z < depth; z++) {
+                System.arraycopy(pattern(50, 40, z), 0, b, z * 2000, 2000);
+            }
+            Img<UnsignedByteType> img = depth == 1 ? ArrayImgs.unsignedBytes(b, 50, 40)
+                    : ArrayImgs.unsignedBytes(b, 50, 40, depth);
+            InfectionSegmenter with = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2));
+            InfectionSegmenter.Result a = with.segment(img, Progress.NONE);
+            InfectionSegmenter.Result n = with.with(with.options().withEdges(false)).segment(img, Progress.NONE);
+            assertEquals(50L * 40 * depth, InfectionSegmenter.floats(a.edge()).length, "depth " + depth);
+            assertNull(n.edge(), "depth " + depth);
+            assertArrayEquals(InfectionSegmenter.floats(a.probability()), InfectionSegmenter.floats(n.probability()));
+            assertArrayEquals(InfectionSegmenter.bytes(a.mask()), InfectionSegmenter.bytes(n.mask()));
         }
     }
 
