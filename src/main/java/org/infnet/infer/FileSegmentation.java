@@ -8,6 +8,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
@@ -15,6 +21,7 @@ import org.infnet.io.AtomicFiles;
 import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
+import org.infnet.io.Workers;
 import org.infnet.io.nifti.NiftiReader;
 import org.infnet.io.nifti.NiftiVolume;
 import org.infnet.io.nifti.NiftiWriter;
@@ -137,21 +144,17 @@ public final class FileSegmentation {
      * @throws IOException naming the file and the problem
      */
     public void segmentAll(List<Path> files, Path outDir, List<Path> protectedPaths, int streams,
-            java.util.function.BiConsumer<Path, Written> each) throws IOException {
+            BiConsumer<Path, Written> each) throws IOException {
         if (streams <= 1 || files.size() <= 1) {
             for (Path f : files) {
                 each.accept(f, segment(f, outDir, protectedPaths, Progress.NONE));
             }
             return;
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(streams, r -> {
-            Thread t = new Thread(r, "infnet-files");
-            t.setDaemon(true);
-            return t;
-        });
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService pool = Workers.pool("infnet-files", streams);
+        AtomicBoolean failed = new AtomicBoolean();
         try {
-            List<java.util.concurrent.Future<Written>> results = new ArrayList<>();
+            List<Future<Written>> results = new ArrayList<>();
             for (Path f : files) {
                 results.add(pool.submit(() -> {
                     if (failed.get()) {
@@ -173,26 +176,13 @@ public final class FileSegmentation {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
             failed.set(true);
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(e.getCause());
+            Throwable c = Workers.rethrowUnchecked(e.getCause());
+            throw c instanceof IOException io ? io : new IOException(c);
         } finally {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Workers.stop(pool, true);
         }
     }
 
@@ -212,7 +202,7 @@ public final class FileSegmentation {
                 Files.deleteIfExists(p);
             }
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    && !(e instanceof java.util.concurrent.CancellationException)) {
+                    && !(e instanceof CancellationException)) {
                 throw new IOException(input + ": " + e.getMessage(), e);
             }
             throw e;

@@ -2,9 +2,9 @@ package org.infnet.infer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +19,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.io.HuWindow;
+import org.infnet.io.Workers;
 import org.infnet.model.InfNetModel;
 
 /**
@@ -114,21 +115,7 @@ public final class InfectionSegmenter {
 
     /** A segmenter running {@code model} (not owned) with {@code options}. */
     public InfectionSegmenter(InfNetModel model, Options options) {
-        this(predictorOf(new SlicePredictor(model)), options);
-    }
-
-    private static BatchPredictor predictorOf(SlicePredictor p) {
-        return new BatchPredictor() {
-            @Override
-            public List<SlicePrediction> predict(List<UnitSlice> batch) {
-                return p.predict(batch);
-            }
-
-            @Override
-            public List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
-                return p.predict(batch, edges);
-            }
-        };
+        this(new SlicePredictor(model), options);
     }
 
     /** This segmenter (the same network) with other options. */
@@ -267,12 +254,7 @@ public final class InfectionSegmenter {
          * the workers when cancelled, and the first worker failure is rethrown.
          */
         void runParallel(int streams, Progress progress) {
-            AtomicInteger threads = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(streams, r -> {
-                Thread t = new Thread(r, "infnet-segment-" + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = Workers.pool("infnet-segment", streams);
             List<Future<?>> parts = new ArrayList<>();
             try {
                 for (int k = 0; k < streams; k++) {
@@ -299,26 +281,13 @@ public final class InfectionSegmenter {
             } catch (InterruptedException e) {
                 stop = true;
                 Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CancellationException("interrupted");
+                throw new CancellationException("interrupted");
             } catch (ExecutionException e) {
                 stop = true;
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(c);
+                throw new IllegalStateException(Workers.rethrowUnchecked(e.getCause()));
             } finally {
-                stop = true;
-                pool.shutdown();
-                try {
-                    // the workers stop after their current batch; wait so no thread writes after we return
-                    pool.awaitTermination(10, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                stop = true; // the workers stop after their current batch
+                Workers.stop(pool, false);
             }
         }
     }

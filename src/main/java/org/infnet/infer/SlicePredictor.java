@@ -18,7 +18,7 @@ import org.infnet.nn.InfNet;
  * edge maps are resized back to the slice's own size. All native memory of a batch is released
  * before {@link #predict} returns. Does not own the model.
  */
-public final class SlicePredictor {
+public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
 
     private final InfNetModel model;
     private final InputEncoder encoder;
@@ -32,6 +32,7 @@ public final class SlicePredictor {
     }
 
     /** Predicts one batch (any size; the caller chooses it to bound memory), with the edge maps. */
+    @Override
     public List<SlicePrediction> predict(List<UnitSlice> batch) {
         return predict(batch, true);
     }
@@ -40,6 +41,7 @@ public final class SlicePredictor {
      * Predicts one batch; without {@code edges} the predictions' edge maps are null (not copied out of the engine
      * nor resized back).
      */
+    @Override
     public List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
         Engines.disableGradientRecording();
         List<float[]> inputs = new ArrayList<>(batch.size());
@@ -56,7 +58,6 @@ public final class SlicePredictor {
                 edge = Activation.sigmoid(out.get(InfNet.EDGE)).toFloatArray();
             }
         }
-        int plane = side * side;
         List<SlicePrediction> result = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             UnitSlice s = batch.get(b);
@@ -71,5 +72,4 @@ public final class SlicePredictor {
         System.arraycopy(maps, b * one.length, one, 0, one.length);
         return Resampling.bilinear(one, side, side, s.width(), s.height());
     }
-
 }

@@ -8,7 +8,6 @@ import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -49,11 +48,7 @@ public final class ParallelGzip {
             member(out, head, body, 0, body.length, compression);
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "infnet-gzip");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Workers.pool("infnet-gzip", threads);
         try {
             Deque<CompletableFuture<byte[]>> pending = new ArrayDeque<>();
             for (int from = 0; from < body.length; from += CHUNK) {
@@ -77,7 +72,7 @@ public final class ParallelGzip {
                 out.write(take(pending));
             }
         } finally {
-            pool.shutdownNow();
+            Workers.stop(pool, true);
         }
     }
 
