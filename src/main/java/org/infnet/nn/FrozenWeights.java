@@ -8,9 +8,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The weights of a network that from now on only runs inference, prepared once for speed:
@@ -34,7 +35,7 @@ public final class FrozenWeights implements AutoCloseable {
     public record Fold(NDArray weight, NDArray bias) {}
 
     private final NDManager manager;
-    private final Map<String, NDArray> copies = new HashMap<>();
+    private final Map<Parameter, NDArray> copies = new IdentityHashMap<>();
     private final Map<Block, Fold> folds = new IdentityHashMap<>();
 
     private FrozenWeights(NDManager manager) {
@@ -51,7 +52,7 @@ public final class FrozenWeights implements AutoCloseable {
         if (!ChannelsLast.ENABLED) {
             return f;
         }
-        Map<Parameter, Boolean> folded = new IdentityHashMap<>();
+        Set<Parameter> folded = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Block> todo = new ArrayDeque<>();
         todo.add(net);
         while (!todo.isEmpty()) {
@@ -60,14 +61,14 @@ public final class FrozenWeights implements AutoCloseable {
             if (b instanceof CompositeBlock c) {
                 for (Block[] pair : c.convBnPairs()) {
                     f.folds.put(pair[1], fold(pair[0], pair[1], f.manager));
-                    folded.put(pair[0].getParameters().get("weight"), Boolean.TRUE);
+                    folded.add(pair[0].getParameters().get("weight"));
                 }
             }
         }
         for (Parameter p : net.getParameters().values()) {
             NDArray a = p.getArray();
-            if (a.getShape().dimension() == 4 && !folded.containsKey(p)) {
-                f.copies.put(p.getId(), ChannelsLast.copyOf(a, f.manager));
+            if (a.getShape().dimension() == 4 && !folded.contains(p)) {
+                f.copies.put(p, ChannelsLast.copyOf(a, f.manager));
             }
         }
         return f;
@@ -153,7 +154,7 @@ public final class FrozenWeights implements AutoCloseable {
             if (frozen == null) {
                 return ChannelsLast.copyOf(a, manager);
             }
-            NDArray c = frozen.copies.get(parameter.getId());
+            NDArray c = frozen.copies.get(parameter);
             return c != null ? c : super.getValue(parameter, device, training);
         }
     }
