@@ -1,4 +1,4 @@
-import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*; import ai.djl.training.ParameterStore;
+import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*;
 import java.util.*; import java.util.concurrent.*;
 import org.infnet.model.*; import org.infnet.nn.*;
 // Network-only ms per 352x352 slice of a model (default: the bundled compact one): one stream with T intra-op threads

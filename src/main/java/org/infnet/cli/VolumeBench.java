@@ -9,8 +9,6 @@ import java.util.Locale;
 import org.infnet.io.AtomicFiles;
 import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
-import org.infnet.infer.SlicePredictor;
-import org.infnet.infer.UnitSlice;
 import org.infnet.io.ImageFiles;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
@@ -59,8 +57,6 @@ final class VolumeBench {
             out.println("streams: " + streams + (streams > 1 ? " (engine at one thread per operation)" : ""));
             try (InfNetModel model = BenchCli.open(spec)) {
                 model.freeze();
-                int side = model.descriptor().inputSize();
-                new SlicePredictor(model).predict(List.of(new UnitSlice(new float[side * side], side, side)));
                 out.println("model,format,slices,batch,seconds,slices_per_s,warmup_seconds");
                 for (int b : batches) {
                     // untimed warm-up on a short input of the same kind (JIT, the engine's kernels for this batch
