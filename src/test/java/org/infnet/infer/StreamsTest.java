@@ -143,8 +143,9 @@ class StreamsTest {
         });
         assertEquals(files, seen);
         for (int k = 0; k < 6; k++) {
-            assertTrue(Files.exists(out.resolve("s" + k + "_prob.tif")) || Files.exists(out.resolve("s" + k + "_mask.png")),
+            assertTrue(Files.exists(out.resolve("s" + k + "_prob.tif")) && Files.exists(out.resolve("s" + k + "_mask.png")),
                     "outputs of s" + k + " in " + out);
+            assertTrue(Files.notExists(out.resolve("s" + k + "_edge.tif")), "no edge map without --edges");
         }
         Path empty = in.resolve("empty.png");
         Files.write(empty, new byte[0]);

@@ -136,20 +136,24 @@ class MultiClassUNetTest {
         int used = ReferenceNetwork.fillByFormula(table, ReferenceNames.of(net));
         assertEquals(table.rows().size() - 18, used);
         // the plain NCHW store, channels-last copies per pass and the frozen weights: the same logits
-        for (int store = 0; store < 3; store++) {
-            try (NDManager m = manager.newSubManager(); FrozenWeights frozen = FrozenWeights.of(net, m)) {
-                NDArray input = ReferenceNetwork.parityInput(m, 6, 0.5);
-                long t0 = System.nanoTime();
-                ParameterStore ps = store == 0 ? new ParameterStore(m, false)
-                        : store == 1 ? FrozenWeights.passStore(m) : frozen.store(m);
-                NDArray out = net.forward(ps, new NDList(input), false).head();
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertEquals(new Shape(1, 3, 352, 352), out.getShape());
-                double max = ReferenceNetwork.maxAbsDiff("unet_logits.f32", out);
-                String report = "unet_logits.f32, store " + store + ": max abs diff " + max
-                        + " (forward " + ms + " ms)";
-                System.out.println(report);
-                assertTrue(max < 1e-3, report);
+        try (FrozenWeights frozen = FrozenWeights.of(net, manager)) {
+            long batchNorms = net.getParameters().keys().stream().filter(k -> k.endsWith("runningVar")).count();
+            assertEquals(batchNorms, frozen.folds(), "every batch norm folded into its convolution");
+            for (int store = 0; store < 3; store++) {
+                try (NDManager m = manager.newSubManager()) {
+                    NDArray input = ReferenceNetwork.parityInput(m, 6, 0.5);
+                    long t0 = System.nanoTime();
+                    ParameterStore ps = store == 0 ? new ParameterStore(m, false)
+                            : store == 1 ? FrozenWeights.passStore(m) : frozen.store(m);
+                    NDArray out = net.forward(ps, new NDList(input), false).head();
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertEquals(new Shape(1, 3, 352, 352), out.getShape());
+                    double max = ReferenceNetwork.maxAbsDiff("unet_logits.f32", out);
+                    String report = "unet_logits.f32, store " + store + ": max abs diff " + max + " (forward " + ms
+                            + " ms)";
+                    System.out.println(report);
+                    assertTrue(max < 1e-3, report);
+                }
             }
         }
     }
