@@ -1,0 +1,30 @@
+import java.io.*; import java.nio.file.*; import java.util.*; import java.util.zip.*;
+import org.infnet.io.ParallelGzip; import org.infnet.io.nifti.NiftiReader;
+// Times reading a .nii.gz volume (NiftiReader.read) and re-compressing its bytes with each ParallelGzip.Compression.
+// For the README's figures: `java -jar target/Inf_Net.jar bench --volume 300 --format nifti --batch 4 --keep K`, then
+// `java -jar target/Inf_Net.jar segment K/input/phantom.nii.gz --output P`, then from the repository root:
+//   java -cp "target/classes:target/lib/*" bench/java/GzipAB.java P/phantom_prob.nii.gz [THREADS]
+// (the read time of the HU input itself: the same with K/input/phantom.nii.gz)
+public class GzipAB {
+  public static void main(String[] a) throws Exception {
+    Path file = Path.of(a[0]);
+    int threads = a.length > 1 ? Integer.parseInt(a[1]) : Runtime.getRuntime().availableProcessors();
+    for (int i = 0; i < 3; i++) {
+      long t0 = System.nanoTime(); NiftiReader.read(file);
+      System.out.printf(Locale.ROOT, "NiftiReader.read: %.2f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+    byte[] body;
+    try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), 1 << 16)) {
+      body = in.readAllBytes();
+    }
+    for (int rep = 0; rep < 2; rep++) {
+      for (ParallelGzip.Compression c : ParallelGzip.Compression.values()) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+        long t0 = System.nanoTime();
+        ParallelGzip.write(out, new byte[0], body, threads, c);
+        System.out.printf(Locale.ROOT, "%s, %d threads: %.2f s, %.1f %% of %d bytes%n", c, threads,
+            (System.nanoTime() - t0) / 1e9, 100.0 * out.size() / body.length, body.length);
+      }
+    }
+  }
+}
