@@ -26,8 +26,8 @@ import org.infnet.nn.InfNetConfig;
  *   <li>(default) {@code [--model NAME|DIR ...] [--arch A ...] [--batch 1,4] [--runs 20] [--warmup 3]}: inference
  *       time per 352x352 slice (median after warm-up, whole predictor path: resize, encode, network, resize
  *       back), trainable values, multiply-adds;
- *   <li>{@code --volume N [--format nifti|png]}: end-to-end slices per second on an N-slice 512x512 phantom
- *       volume ({@link VolumeBench});
+ *   <li>{@code --volume N [--format nifti|nifti-float32|png]}: end-to-end slices per second on an N-slice
+ *       512x512 phantom volume ({@link VolumeBench});
  *   <li>{@code --rss N}: resident memory after N/10 and after N segmented slices ({@link RssBench});
  *   <li>{@code --train [--arch A ...]}: training images per second per scale ({@link TrainBench}).
  * </ul>

@@ -17,13 +17,14 @@ import org.infnet.phantom.PhantomNifti;
 import org.infnet.phantom.PhantomVolume;
 
 /**
- * {@code bench --volume N [--format nifti|png] [--model NAME|DIR] [--batch 1,4] [--keep DIR]}: end-to-end
+ * {@code bench --volume N [--format nifti|nifti-float32|png] [--model NAME|DIR] [--batch 1,4] [--keep DIR]}: end-to-end
  * throughput of {@code segment} on an N-slice 512x512 phantom CT, through {@link FileSegmentation} (the
  * segment command's own path).
  *
  * <p>The input is written first, untimed, to a temporary folder (or {@code --keep DIR}): {@code nifti} (the
- * default, the case of the public COVID-19 CT collections) is one {@code .nii.gz} float32 HU volume, giving
- * {@code _prob.nii.gz} and {@code _mask.nii.gz}; {@code png} is a folder of N lung-windowed 8-bit slices
+ * default, the case of the public COVID-19 CT collections) is one {@code .nii.gz} volume of int16 Hounsfield units
+ * at zlib's default level, as scanners and {@code dcm2niix} store CT ({@code nifti-float32}: float32 HU, as
+ * resampling pipelines write them), giving {@code _prob.nii.gz} and {@code _mask.nii.gz}; {@code png} is a folder of N lung-windowed 8-bit slices
  * (the COVID-SemiSeg / Inf-Net layout), each giving {@code _prob.tif} and {@code _mask.png}. The timed part is
  * read, window, resize, encode, network, resize back, threshold and write of every slice (no edge maps, as
  * {@code segment} without {@code --edges}). Before each batch size's timed run, an untimed warm-up run of the
@@ -39,8 +40,8 @@ final class VolumeBench {
     static void run(Args a, PrintStream out) throws Exception {
         int depth = a.integer("volume", 300);
         String format = a.get("format", "nifti");
-        if (!format.equals("nifti") && !format.equals("png")) {
-            throw new Args.UsageException("--format must be nifti or png, got " + format);
+        if (!format.equals("nifti") && !format.equals("nifti-float32") && !format.equals("png")) {
+            throw new Args.UsageException("--format must be nifti, nifti-float32 or png, got " + format);
         }
         int[] batches = BenchCli.batches(a, "1,4");
         Path dir = a.has("keep") ? a.path("keep") : Files.createTempDirectory("infnet-volume-bench");
@@ -48,7 +49,8 @@ final class VolumeBench {
             long g0 = System.nanoTime();
             Path input = writeInput(dir.resolve("input"), depth, format);
             out.printf(Locale.ROOT, "input: %d slices of 512x512 as %s in %s (written in %.1f s, not timed)%n", depth,
-                    format.equals("nifti") ? "one float32 HU .nii.gz volume" : "8-bit lung-window PNG files", input,
+                    format.equals("png") ? "8-bit lung-window PNG files" : "one " + (format.equals("nifti") ? "int16"
+                            : "float32") + " HU .nii.gz volume", input,
                     (System.nanoTime() - g0) / 1e9);
             String spec = a.get("model", ModelLocator.DEFAULT);
             double best = 0;
@@ -108,14 +110,15 @@ final class VolumeBench {
         PhantomVolume v = new PhantomGenerator(11).volume(PhantomGenerator.Params.defaults().withLesionCount(12), k,
                 5.0);
         int plane = v.width() * v.height();
-        if (format.equals("nifti")) {
+        if (format.startsWith("nifti")) {
             float[] hu = new float[plane * depth];
             byte[] none = new byte[plane * depth];
             for (int z = 0; z < depth; z++) {
                 System.arraycopy(v.hu(), (z % k) * plane, hu, z * plane, plane);
             }
             PhantomVolume tiled = new PhantomVolume(v.width(), v.height(), depth, v.calibration(), hu, none, none, none);
-            return PhantomNifti.write(tiled, dir.resolve("phantom.nii.gz"));
+            Path file = dir.resolve("phantom.nii.gz");
+            return format.equals("nifti") ? PhantomNifti.writeInt16(tiled, file) : PhantomNifti.write(tiled, file);
         }
         for (int z = 0; z < depth; z++) {
             ImageFiles.writePng8(dir.resolve(String.format(Locale.ROOT, "slice%04d.png", z)),

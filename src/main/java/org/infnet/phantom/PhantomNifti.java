@@ -28,6 +28,20 @@ public final class PhantomNifti {
         return target;
     }
 
+    /**
+     * Writes the HU volume as int16, rounded, as scanners and {@code dcm2niix} store CT ({@code .nii} or {@code
+     * .nii.gz}, zlib's default level); returns {@code target}.
+     */
+    public static Path writeInt16(PhantomVolume v, Path target) throws IOException {
+        float[] hu = v.hu();
+        short[] s = new short[hu.length];
+        for (int i = 0; i < hu.length; i++) {
+            s[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(hu[i])));
+        }
+        NiftiWriter.writeInt16(target, geometry(v), s);
+        return target;
+    }
+
     /** Writes a 0/1 mask of {@code v} (e.g. {@code v.lung()}, {@code v.infection()}) as uint8; returns {@code target}. */
     public static Path writeMask(byte[] mask, PhantomVolume v, Path target) throws IOException {
         NiftiWriter.writeUInt8(target, geometry(v), mask);

@@ -68,6 +68,16 @@ class ParallelGzipTest {
         assertTrue(huff.size() > repeats.length * 9 / 10, "Huffman only " + huff.size());
     }
 
+    @Test
+    void storedKeepsEveryByteAsItIs() throws IOException {
+        byte[] zeros = new byte[1 << 20]; // as compressible as data can be
+        ByteArrayOutputStream stored = new ByteArrayOutputStream();
+        ParallelGzip.write(stored, new byte[0], zeros, 1, ParallelGzip.Compression.STORED);
+        assertArrayEquals(zeros, gunzip(stored.toByteArray()));
+        // stored blocks: the data, 5 bytes per block of at most 64 KiB, the gzip header and trailer
+        assertTrue(stored.size() >= zeros.length && stored.size() < zeros.length + 1024, "stored " + stored.size());
+    }
+
     /** Whether a member ends just before {@code i}: its trailer's length field is the uncompressed member size. */
     private static boolean isTrailerEnd(byte[] z, int i) {
         int isize = (z[i - 4] & 0xff) | (z[i - 3] & 0xff) << 8 | (z[i - 2] & 0xff) << 16 | (z[i - 1] & 0xff) << 24;

@@ -11,8 +11,11 @@ import org.infnet.io.ParallelGzip;
 
 /**
  * Writes single-file NIfTI-1 volumes in the canonical axial layout of {@link NiftiGeometry}:
- * float32 (images, probability maps) or uint8 (masks, labels). A target ending in {@code .gz} is
- * gzip-compressed. Files are little-endian, {@code vox_offset} 352, no scaling
+ * float32 (images, probability maps), int16 (CT in Hounsfield units, as scanners and {@code dcm2niix}
+ * store it) or uint8 (masks, labels). A target ending in {@code .gz} is gzip-compressed: int16 and
+ * uint8 at zlib's default level; float32 in stored blocks, since deflate barely shortens float32
+ * voxels (a 300-slice probability volume: 90.6 % of its size with Huffman coding in about 2 s on 2
+ * threads, 88.2 % at the default level in 5-7 s; stored: 0.3-0.5 s). Files are little-endian, {@code vox_offset} 352, no scaling
  * ({@code scl_slope} 0), units mm, and carry both a qform and an sform (code 1, scanner
  * anatomical) equal to {@link NiftiGeometry#affine()}, so that {@link NiftiReader} (and other
  * NIfTI tools) read back the same layout, voxel size and position.
@@ -36,7 +39,16 @@ public final class NiftiWriter {
         check(g, data.length);
         byte[] body = new byte[data.length * 4];
         ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
-        write(target, header(g, NiftiDataType.FLOAT32), body, ParallelGzip.Compression.HUFFMAN_ONLY, protectedPaths);
+        write(target, header(g, NiftiDataType.FLOAT32), body, ParallelGzip.Compression.STORED, protectedPaths);
+    }
+
+    /** Writes int16 voxels ({@code x + width*(y + height*z)}, e.g. Hounsfield units) with geometry {@code g}. */
+    public static void writeInt16(Path target, NiftiGeometry g, short[] data, Path... protectedPaths)
+            throws IOException {
+        check(g, data.length);
+        byte[] body = new byte[data.length * 2];
+        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(data);
+        write(target, header(g, NiftiDataType.INT16), body, ParallelGzip.Compression.DEFAULT, protectedPaths);
     }
 
     /** Writes uint8 voxels ({@code b & 0xff}) with geometry {@code g}. */

@@ -200,13 +200,15 @@ class NiftiTest {
     }
 
     @Test
-    void writerRoundTripsFloat32AndUInt8PlainAndGzipped() throws IOException {
+    void writerRoundTripsFloat32Int16AndUInt8PlainAndGzipped() throws IOException {
         int w = 7, h = 5, d = 3;
         float[] f = new float[w * h * d];
         byte[] b = new byte[f.length];
+        short[] s = new short[f.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) (i * 1.5 - 1000.25);
             b[i] = (byte) (i * 11);
+            s[i] = (short) (i * 731 - 32768);
         }
         NiftiGeometry g = new NiftiGeometry(w, h, d, new Calibration3D(0.7, 0.8, 2.5, "mm"), new double[] {12.5, -3, 40});
         for (String ext : List.of(".nii", ".nii.gz")) {
@@ -227,6 +229,15 @@ class NiftiTest {
             }
             assertGeometry(g, vb.geometry());
             assertEquals(NiftiDataType.UINT8.code(), NiftiReader.readHeader(pb).datatype());
+
+            Path ps = dir.resolve("s" + ext);
+            NiftiWriter.writeInt16(ps, g, s);
+            NiftiVolume vs = NiftiReader.read(ps);
+            for (int i = 0; i < s.length; i++) {
+                assertEquals(s[i], vs.data()[i], 0f);
+            }
+            assertGeometry(g, vs.geometry());
+            assertEquals(NiftiDataType.INT16.code(), NiftiReader.readHeader(ps).datatype());
         }
         assertEquals(0x1f, Files.readAllBytes(dir.resolve("f.nii.gz"))[0] & 0xff, "gzip magic");
         // ImgLib2 view and the ImageJ path
