@@ -2,6 +2,7 @@ package org.infnet.infer;
 
 import ij.ImagePlus;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ import org.infnet.train.data.InfNetDataset;
  * Segments image files and writes the results: for an input {@code NAME.ext}, {@code NAME_prob.tif}
  * (32-bit probability), {@code NAME_mask.png} (0/255; {@code NAME_mask.tif} for a stack) and, when
  * asked, {@code NAME_edge.tif}. A NIfTI input ({@code NAME.nii} or {@code NAME.nii.gz}, see
- * {@link NiftiReader}: HU values, canonical axial layout) is segmented slice by slice and gives NIfTI
- * volumes in the same layout and position: {@code NAME_prob.nii.gz} (float32),
+ * {@link NiftiReader}: HU values, canonical axial layout) is segmented slice by slice while it is read
+ * ({@link NiftiReader#start}) and gives NIfTI volumes in the same layout and position: {@code NAME_prob.nii.gz} (float32),
  * {@code NAME_mask.nii.gz} (uint8, 0/1) and, when asked, {@code NAME_edge.nii.gz}. Inputs are files or
  * folders (their image files, not recursive).
  *
@@ -256,8 +257,15 @@ public final class FileSegmentation {
 
     private Written segmentNifti(Path input, Path outDir, List<Path> protectedPaths, Progress progress,
             List<Path> written) throws IOException {
-        NiftiVolume vol = NiftiReader.read(input);
-        InfectionSegmenter.Result r = segmenter.segment(vol.img(), progress);
+        NiftiVolume vol;
+        InfectionSegmenter.Result r;
+        try (NiftiReader.Loading loading = NiftiReader.start(input)) { // slices are segmented as they are read
+            vol = loading.volume();
+            r = segmenter.segment(vol.img(), loading::await, progress);
+            loading.finish();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         Files.createDirectories(outDir);
         String base = baseName(input);
         Path[] prot = protectedPaths.toArray(Path[]::new);

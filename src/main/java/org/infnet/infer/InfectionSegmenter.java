@@ -18,6 +18,7 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 import org.infnet.io.HuWindow;
 import org.infnet.io.NativeHeap;
 import org.infnet.io.Workers;
@@ -112,6 +113,25 @@ public final class InfectionSegmenter {
         }
     }
 
+    /**
+     * Tells when the slices of a stack that is still being filled (for example read from a file on another thread)
+     * hold their values, so that segmentation can start before the whole stack is there.
+     */
+    @FunctionalInterface
+    public interface SlicesReady {
+        /** All slices already hold their values. */
+        SlicesReady ALL = count -> { };
+
+        /**
+         * Returns once slices {@code 0 <= z < count} hold their values (slices fill in increasing z).
+         *
+         * @throws InterruptedException when the waiting thread is interrupted
+         * @throws RuntimeException (e.g. {@link java.io.UncheckedIOException}) when they never will: the segmentation
+         *     fails with it
+         */
+        void await(int count) throws InterruptedException;
+    }
+
     private final BatchPredictor predictor;
     private final Options options;
 
@@ -146,17 +166,25 @@ public final class InfectionSegmenter {
      * @throws java.util.concurrent.CancellationException when {@code progress} cancels
      */
     public <T extends RealType<T>> Result segment(RandomAccessibleInterval<T> image, Progress progress) {
+        return segment(image, SlicesReady.ALL, progress);
+    }
+
+    /**
+     * Segments {@code image} (2D or 3D) while it is being filled: a batch of slices is segmented once {@code ready}
+     * says they hold their values, and batches are taken in increasing z, so reading and segmenting overlap.
+     * Otherwise as {@link #segment(RandomAccessibleInterval, Progress)}; a failure of {@code ready} is rethrown.
+     */
+    public <T extends RealType<T>> Result segment(RandomAccessibleInterval<T> image, SlicesReady ready,
+            Progress progress) {
         long[] dims = checkedDims(image);
         int w = Math.toIntExact(dims[0]);
         int h = Math.toIntExact(dims[1]);
         int depth = dims.length == 3 ? Math.toIntExact(dims[2]) : 1;
         int plane = w * h;
-        float[] unit;
         float[] prob;
         float[] edge;
         byte[] mask;
         try {
-            unit = unitSlices(image, options.window());
             // a single slice's outputs are the predictor's own arrays (no second copy of a large slice)
             prob = depth == 1 ? null : new float[plane * depth];
             edge = depth == 1 || !options.edges() ? null : new float[plane * depth];
@@ -164,11 +192,11 @@ public final class InfectionSegmenter {
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException(notEnoughMemory(dims), e);
         }
-        Outputs o = new Outputs(unit, w, h, depth, prob, edge, mask);
+        Outputs o = new Outputs(new UnitSource<>(image, options.window()), ready, w, h, depth, prob, edge, mask);
         int batches = (depth + options.batchSize() - 1) / options.batchSize();
         int streams = Math.min(options.streams(), batches);
         if (streams <= 1) {
-            o.run(0, depth, progress, progress);
+            o.run(progress, progress);
         } else {
             o.runParallel(streams, progress);
         }
@@ -183,18 +211,22 @@ public final class InfectionSegmenter {
 
     /** The arrays being filled by one {@link #segment} call, and the loops that fill them. */
     private final class Outputs {
-        private final float[] unit;
+        private final UnitSource<?> source;
+        private final SlicesReady ready;
         private final int w;
         private final int h;
         private final int depth;
         private float[] prob;
         private float[] edge;
         private final byte[] mask;
+        private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger done = new AtomicInteger();
         private volatile boolean stop;
 
-        Outputs(float[] unit, int w, int h, int depth, float[] prob, float[] edge, byte[] mask) {
-            this.unit = unit;
+        Outputs(UnitSource<?> source, SlicesReady ready, int w, int h, int depth, float[] prob, float[] edge,
+                byte[] mask) {
+            this.source = source;
+            this.ready = ready;
             this.w = w;
             this.h = h;
             this.depth = depth;
@@ -204,55 +236,79 @@ public final class InfectionSegmenter {
         }
 
         /**
-         * Segments slices {@code from <= z < to} in batches (halving the batch on out-of-memory), checking {@code
-         * cancel} before each batch and reporting to {@code report} after it.
+         * Takes batches of slices in increasing z (shared with the other streams) and segments them until none is
+         * left, halving this stream's batch on out-of-memory, checking {@code cancel} before each batch and
+         * reporting to {@code report} after it.
          */
-        void run(int from, int to, Progress cancel, Progress report) {
-            int plane = w * h;
+        void run(Progress cancel, Progress report) {
             int batchSize = options.batchSize();
-            for (int z0 = from; z0 < to && !stop;) {
+            while (!stop) {
                 cancel.checkCancelled();
-                int z1 = Math.min(to, z0 + batchSize);
-                List<SlicePrediction> out;
-                try {
-                    out = predictor.predict(depth == 1 ? List.of(new UnitSlice(unit, w, h)) : slices(unit, w, h, z0, z1),
-                            options.edges());
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    if (!isOutOfMemory(e)) {
-                        throw e;
-                    }
-                    if (z1 - z0 == 1) {
-                        throw new IllegalStateException("out of memory segmenting one " + w + "x" + h
-                                + " slice (" + e.getMessage() + ")", e);
-                    }
-                    batchSize = (z1 - z0) / 2;
-                    report.update(done.get(), depth, "out of memory with " + (z1 - z0) + " slices per batch; retrying with "
-                            + batchSize);
-                    continue;
+                int z0 = next.getAndAdd(batchSize);
+                if (z0 >= depth) {
+                    return;
                 }
-                for (int z = z0; z < z1; z++) {
-                    SlicePrediction p = out.get(z - z0);
-                    if (depth == 1) {
-                        prob = p.probability();
-                        edge = options.edges() ? p.edge() : null;
-                    } else {
-                        System.arraycopy(p.probability(), 0, prob, z * plane, plane);
-                        if (edge != null) {
-                            System.arraycopy(p.edge(), 0, edge, z * plane, plane);
+                int z1 = Math.min(depth, z0 + batchSize);
+                await(z1);
+                for (int a = z0; a < z1 && !stop;) {
+                    int b = Math.min(z1, a + batchSize);
+                    List<SlicePrediction> out;
+                    try {
+                        out = predictor.predict(source.slices(a, b), options.edges());
+                    } catch (RuntimeException | OutOfMemoryError e) {
+                        if (!isOutOfMemory(e)) {
+                            throw e;
                         }
+                        if (b - a == 1) {
+                            throw new IllegalStateException("out of memory segmenting one " + w + "x" + h
+                                    + " slice (" + e.getMessage() + ")", e);
+                        }
+                        batchSize = (b - a) / 2;
+                        report.update(done.get(), depth, "out of memory with " + (b - a)
+                                + " slices per batch; retrying with " + batchSize);
+                        continue;
                     }
-                    for (int i = 0; i < plane; i++) {
-                        mask[z * plane + i] = p.probability()[i] >= options.threshold() ? (byte) 255 : 0;
+                    keep(a, b, out);
+                    int n = done.addAndGet(b - a);
+                    report.update(n, depth, "slice " + n + "/" + depth);
+                    a = b;
+                }
+            }
+        }
+
+        private void await(int count) {
+            try {
+                ready.await(count);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            }
+        }
+
+        /** Stores the predictions of slices {@code z0 <= z < z1} and thresholds them. */
+        private void keep(int z0, int z1, List<SlicePrediction> out) {
+            int plane = w * h;
+            for (int z = z0; z < z1; z++) {
+                SlicePrediction p = out.get(z - z0);
+                if (depth == 1) {
+                    prob = p.probability();
+                    edge = options.edges() ? p.edge() : null;
+                } else {
+                    System.arraycopy(p.probability(), 0, prob, z * plane, plane);
+                    if (edge != null) {
+                        System.arraycopy(p.edge(), 0, edge, z * plane, plane);
                     }
                 }
-                int n = done.addAndGet(z1 - z0);
-                report.update(n, depth, "slice " + n + "/" + depth);
-                z0 = z1;
+                float[] pr = p.probability();
+                double t = options.threshold();
+                for (int i = 0, o = z * plane; i < plane; i++, o++) {
+                    mask[o] = pr[i] >= t ? (byte) 255 : 0;
+                }
             }
         }
 
         /**
-         * Splits the slices into {@code streams} contiguous parts, each segmented on its own thread. Only the
+         * Segments the slices on {@code streams} threads, which take batches in turn ({@link #run}). Only the
          * calling thread talks to {@code progress} (its cancellation may depend on the calling thread); it stops
          * the workers when cancelled, and the first worker failure is rethrown.
          */
@@ -261,9 +317,7 @@ public final class InfectionSegmenter {
             List<Future<?>> parts = new ArrayList<>();
             try {
                 for (int k = 0; k < streams; k++) {
-                    int from = (int) ((long) depth * k / streams);
-                    int to = (int) ((long) depth * (k + 1) / streams);
-                    parts.add(pool.submit(() -> run(from, to, Progress.NONE, Progress.NONE)));
+                    parts.add(pool.submit(() -> run(Progress.NONE, Progress.NONE)));
                 }
                 for (Future<?> f : parts) {
                     while (true) {
@@ -295,16 +349,45 @@ public final class InfectionSegmenter {
         }
     }
 
-    /** Slices {@code z0 <= z < z1} of {@code unit}, copied. */
-    private static List<UnitSlice> slices(float[] unit, int w, int h, int z0, int z1) {
-        int plane = w * h;
-        List<UnitSlice> batch = new ArrayList<>(z1 - z0);
-        for (int z = z0; z < z1; z++) {
-            float[] s = new float[plane];
-            System.arraycopy(unit, z * plane, s, 0, plane);
-            batch.add(new UnitSlice(s, w, h));
+    /**
+     * The slices of an image mapped to [0,1] ({@link #unitSlices}'s rule), made a batch at a time, so that no unit
+     * copy of a whole stack is held. Float array images (NIfTI volumes, 32-bit stacks) are windowed straight from
+     * their storage; other images through a view of each slice.
+     */
+    private static final class UnitSource<T extends RealType<T>> {
+        private final RandomAccessibleInterval<T> image;
+        private final HuWindow window;
+        private final float[] floats;
+        private final int w;
+        private final int h;
+
+        UnitSource(RandomAccessibleInterval<T> image, HuWindow window) {
+            this.image = image;
+            this.window = window;
+            this.floats = image instanceof ArrayImg<?, ?> a && a.update(null) instanceof FloatArray fa
+                    ? fa.getCurrentStorageArray() : null;
+            this.w = (int) image.dimension(0);
+            this.h = (int) image.dimension(1);
         }
-        return batch;
+
+        /** Slices {@code z0 <= z < z1}, each a new array. */
+        List<UnitSlice> slices(int z0, int z1) {
+            List<UnitSlice> batch = new ArrayList<>(z1 - z0);
+            for (int z = z0; z < z1; z++) {
+                batch.add(new UnitSlice(slice(z), w, h));
+            }
+            return batch;
+        }
+
+        private float[] slice(int z) {
+            int plane = w * h;
+            if (floats != null) {
+                return window.apply(floats, z * plane, plane);
+            }
+            RandomAccessibleInterval<T> s = image.numDimensions() == 2 ? image
+                    : Views.hyperSlice(image, 2, image.min(2) + z);
+            return unitSlices(s, window);
+        }
     }
 
     /**

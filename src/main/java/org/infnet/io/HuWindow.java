@@ -51,13 +51,18 @@ public record HuWindow(double level, double width) {
         return (float) (v < 0 ? 0 : v > 1 ? 1 : v);
     }
 
-    /** Maps an array of HU values to a new array in [0,1]. */
+    /** Maps an array of HU values to a new array in [0,1] (NaN -> 0). */
     public float[] apply(float[] hu) {
-        float[] out = new float[hu.length];
+        return apply(hu, 0, hu.length);
+    }
+
+    /** Maps {@code hu[from, from + length)} to a new array in [0,1] (NaN -> 0). */
+    public float[] apply(float[] hu, int from, int length) {
+        float[] out = new float[length];
         double lo = lower();
         double inv = 1.0 / width;
-        for (int i = 0; i < hu.length; i++) {
-            float h = hu[i];
+        for (int i = 0; i < length; i++) {
+            float h = hu[from + i];
             if (Float.isNaN(h)) {
                 continue;
             }

@@ -9,6 +9,7 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,13 +33,22 @@ class StreamsTest {
     private static final int H = 20;
     private static final int D = 11;
 
-    /** The stand-in network of {@link BadInputTest#identity}, recording the threads it ran on. */
+    /**
+     * The stand-in network of {@link BadInputTest#identity}, recording the threads it ran on; it takes 20 ms a batch,
+     * as a network would take some time (the streams take batches in turn, so a stream that found no work left
+     * would not show up).
+     */
     private static final class Identity implements InfectionSegmenter.BatchPredictor {
         final Set<String> threads = ConcurrentHashMap.newKeySet();
 
         @Override
         public List<SlicePrediction> predict(List<UnitSlice> batch) {
             threads.add(Thread.currentThread().getName());
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return BadInputTest.identity(batch);
         }
     }
@@ -72,6 +82,87 @@ class StreamsTest {
         assertArrayEquals(InfectionSegmenter.bytes(one.mask()), InfectionSegmenter.bytes(three.mask()));
         assertTrue(p.threads.size() >= 2, "ran on " + p.threads);
         assertEquals(D, reported.get(reported.size() - 1), "progress ends at all slices: " + reported);
+    }
+
+    /** A float stack filled slice by slice on another thread, 10 ms a slice, as a file being read. */
+    private static final class Filling implements InfectionSegmenter.SlicesReady {
+        final float[] hu = new float[W * H * D];
+        private int filled;
+        volatile long finished;
+
+        void start(float[] values) {
+            Thread t = new Thread(() -> {
+                for (int z = 0; z < D; z++) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.arraycopy(values, z * W * H, hu, z * W * H, W * H);
+                    if (z == D - 1) {
+                        finished = System.nanoTime(); // before the last slice is published
+                    }
+                    synchronized (this) {
+                        filled = z + 1;
+                        notifyAll();
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public synchronized void await(int count) throws InterruptedException {
+            while (filled < count) {
+                wait();
+            }
+        }
+    }
+
+    private static float[] huStack() {
+        float[] v = new float[W * H * D];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -1350 + (i * 37 + i / (W * H) * 11) % 1500;
+        }
+        return v;
+    }
+
+    @Test
+    void segmentationOfAStackBeingFilledStartsEarlyAndGivesTheResultOfTheWholeStack() {
+        InfectionSegmenter.Options opt = new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2);
+        InfectionSegmenter.Result whole = new InfectionSegmenter(new Identity(), opt)
+                .segment(ArrayImgs.floats(huStack(), W, H, D), Progress.NONE);
+        for (int streams : new int[] {1, 3}) {
+            Filling f = new Filling();
+            long[] firstBatch = {0};
+            Identity id = new Identity();
+            f.start(huStack());
+            InfectionSegmenter.Result r = new InfectionSegmenter(batch -> {
+                synchronized (firstBatch) {
+                    firstBatch[0] = firstBatch[0] == 0 ? System.nanoTime() : firstBatch[0];
+                }
+                return id.predict(batch);
+            }, opt.withStreams(streams)).segment(ArrayImgs.floats(f.hu, W, H, D), f, Progress.NONE);
+            assertArrayEquals(InfectionSegmenter.floats(whole.probability()), InfectionSegmenter.floats(r.probability()),
+                    streams + " streams");
+            assertArrayEquals(InfectionSegmenter.bytes(whole.mask()), InfectionSegmenter.bytes(r.mask()));
+            assertTrue(firstBatch[0] < f.finished, "the first batch ran before the stack was full");
+        }
+    }
+
+    @Test
+    void aFailureToFillTheStackReachesTheCaller() {
+        for (int streams : new int[] {1, 2}) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> new InfectionSegmenter(new Identity(),
+                    new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2).withStreams(streams)).segment(
+                            ArrayImgs.floats(huStack(), W, H, D), count -> {
+                                if (count > 4) {
+                                    throw new UncheckedIOException(new IOException("ct.nii.gz is truncated"));
+                                }
+                            }, Progress.NONE));
+            assertEquals("ct.nii.gz is truncated", e.getCause().getMessage());
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.infnet.io.nifti;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -11,9 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.function.IntConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.infnet.io.Calibration3D;
+import org.infnet.io.Workers;
 
 /**
  * Reads single-file NIfTI-1 volumes ({@code .nii}, or gzip-compressed {@code .nii.gz}; compression
@@ -71,9 +75,122 @@ public final class NiftiReader {
     public static NiftiVolume read(Path file) throws IOException {
         check(file);
         try (InputStream in = open(file)) {
-            return read(in, file);
+            Layout l = layout(in, file);
+            l.fill(in, file, count -> { });
+            return l.volume;
         } catch (ZipException | java.io.EOFException e) {
-            throw new IOException("NIfTI file " + file + " is corrupt or truncated: " + e.getMessage(), e);
+            throw corrupt(file, e);
+        }
+    }
+
+    /**
+     * Starts reading {@code file} on a background thread: the header is read and checked, and the volume allocated,
+     * before this returns (so those failures are thrown here); the voxels then fill in (see {@link Loading}).
+     */
+    public static Loading start(Path file) throws IOException {
+        check(file);
+        InputStream in = open(file);
+        try {
+            return new Loading(layout(in, file), in, file);
+        } catch (ZipException | java.io.EOFException e) {
+            in.close();
+            throw corrupt(file, e);
+        } catch (IOException | RuntimeException | Error e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private static IOException corrupt(Path file, IOException e) {
+        return new IOException("NIfTI file " + file + " is corrupt or truncated: " + e.getMessage(), e);
+    }
+
+    /**
+     * A NIfTI volume being read on a background thread ({@link #start}). Its geometry and warnings are known at once;
+     * its voxels fill in increasing canonical slice order, a slice at a time, when the file's slice axis is the
+     * canonical z in the same direction (axial CT as scanners and {@code dcm2niix} write it), otherwise all at once
+     * when the file has been read. {@link #await} tells when slices are there, so that work on them can start
+     * while the rest is read; {@link #close} stops the reading.
+     */
+    public static final class Loading implements AutoCloseable {
+        private final NiftiVolume volume;
+        private final ExecutorService pool;
+        private int ready;
+        private Throwable failure;
+
+        private Loading(Layout layout, InputStream in, Path file) {
+            this.volume = layout.volume;
+            this.pool = Workers.pool("infnet-nifti-read", 1);
+            pool.execute(() -> {
+                try (in) {
+                    layout.fill(in, file, this::publish);
+                } catch (ZipException | java.io.EOFException e) {
+                    fail(corrupt(file, e));
+                } catch (IOException | RuntimeException | Error e) {
+                    fail(e);
+                }
+            });
+        }
+
+        /** The volume; its slices hold their values once {@link #await} says so. */
+        public NiftiVolume volume() {
+            return volume;
+        }
+
+        private synchronized void publish(int count) {
+            ready = count;
+            notifyAll();
+        }
+
+        private synchronized void fail(Throwable t) {
+            failure = t;
+            notifyAll();
+        }
+
+        /**
+         * Returns once canonical slices {@code 0 <= z < count} hold their values.
+         *
+         * @throws UncheckedIOException when reading failed (the {@link IOException} names the file and the problem)
+         * @throws InterruptedException when the waiting thread is interrupted
+         */
+        public void await(int count) throws InterruptedException {
+            Throwable f;
+            synchronized (this) {
+                while (ready < count && failure == null) {
+                    wait();
+                }
+                if (ready >= count) {
+                    return;
+                }
+                f = failure;
+            }
+            if (f instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw f instanceof RuntimeException re ? re : new IllegalStateException("reading failed: " + f, f);
+        }
+
+        /**
+         * Waits until the whole volume is read and returns it.
+         *
+         * @throws IOException naming the file and the problem when reading failed
+         */
+        public NiftiVolume finish() throws IOException {
+            try {
+                await(volume.depth());
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading " + volume.geometry());
+            }
+            return volume;
+        }
+
+        /** Stops reading if it is still going on, and waits until the file is closed. */
+        @Override
+        public void close() {
+            Workers.stop(pool, true);
         }
     }
 
@@ -103,7 +220,8 @@ public final class NiftiReader {
         return raw;
     }
 
-    private static NiftiVolume read(InputStream in, Path file) throws IOException {
+    /** Reads and checks the header, skips to the voxels and allocates the volume. */
+    private static Layout layout(InputStream in, Path file) throws IOException {
         NiftiHeader h = NiftiHeader.parse(in.readNBytes(NiftiHeader.SIZE), file);
         List<String> warnings = new ArrayList<>();
         if ("ni1".equals(h.magic())) {
@@ -146,20 +264,108 @@ public final class NiftiReader {
             throw new IOException("NIfTI file " + file + " has invalid vox_offset " + h.voxOffset());
         }
         skipFully(in, offset - NiftiHeader.SIZE, file);
-        int len = (int) (voxels * type.bytes());
-        byte[] raw = new byte[len];
-        int got = in.readNBytes(raw, 0, len);
-        if (got < len) {
-            throw new IOException("NIfTI file " + file + " is truncated: expected " + len + " bytes of "
-                    + NiftiDataType.describe(h.datatype()) + " voxel data (" + n[0] + "x" + n[1] + "x" + n[2]
-                    + ") at offset " + offset + ", found " + got);
-        }
-        float[] values = decode(raw, type, h.order(), (int) voxels);
-        scale(values, h.sclSlope(), h.sclInter());
         double unitMm = unitToMm(h.xyztUnits(), warnings);
         NiftiOrientation o = NiftiOrientation.of(h);
         warnings.addAll(o.warnings());
-        return reorient(values, n, o, unitMm, warnings);
+        return new Layout(h, type, n, offset, o, unitMm, warnings);
+    }
+
+    /**
+     * Where the file's voxels go: the source array in file order, the canonical array (the same one when the file
+     * is already canonical), and the walk from one to the other ({@code start} + {@code step} per canonical axis).
+     */
+    private static final class Layout {
+        private final NiftiHeader h;
+        private final NiftiDataType type;
+        private final int[] n;
+        private final long offset;
+        private final int start;
+        private final int[] step;
+        private final int[] od;
+        private final float[] src;
+        private final float[] out;
+        /** Canonical slice k is file slice k: slices can be handed on as they are read. */
+        private final boolean sliceBySlice;
+        final NiftiVolume volume;
+
+        Layout(NiftiHeader h, NiftiDataType type, int[] n, long offset, NiftiOrientation o, double unitMm,
+                List<String> warnings) {
+            this.h = h;
+            this.type = type;
+            this.n = n;
+            this.offset = offset;
+            int[] stride = {1, n[0], n[0] * n[1]};
+            od = new int[3];
+            step = new int[3];
+            int s0 = 0;
+            int[] ijk0 = new int[3];
+            for (int c = 0; c < 3; c++) {
+                int a = o.sourceAxis()[c];
+                od[c] = n[a];
+                step[c] = o.flip()[c] ? -stride[a] : stride[a];
+                ijk0[a] = o.flip()[c] ? n[a] - 1 : 0;
+                s0 += ijk0[a] * stride[a];
+            }
+            start = s0;
+            src = new float[n[0] * n[1] * n[2]];
+            out = start == 0 && step[0] == 1 && step[1] == n[0] && step[2] == n[0] * n[1] ? src : new float[src.length];
+            sliceBySlice = o.sourceAxis()[2] == 2 && !o.flip()[2];
+            double[][] m = o.matrix();
+            double[] origin = new double[3];
+            for (int r = 0; r < 3; r++) {
+                origin[r] = (m[r][0] * ijk0[0] + m[r][1] * ijk0[1] + m[r][2] * ijk0[2] + m[r][3]) * unitMm;
+            }
+            double[] sp = o.spacing();
+            Calibration3D cal = new Calibration3D(sp[0] * unitMm, sp[1] * unitMm, sp[2] * unitMm, "mm");
+            volume = new NiftiVolume(new NiftiGeometry(od[0], od[1], od[2], cal, origin), out, o.sourceAxes(), warnings);
+        }
+
+        /**
+         * Reads the voxels (the stream is at the first one) a file slice at a time, decoding and scaling each, and
+         * reports the number of canonical slices that hold their values to {@code published}.
+         */
+        void fill(InputStream in, Path file, IntConsumer published) throws IOException {
+            int plane = n[0] * n[1];
+            int planeBytes = plane * type.bytes();
+            byte[] buf = new byte[planeBytes];
+            for (int k = 0; k < n[2]; k++) {
+                int got = in.readNBytes(buf, 0, planeBytes);
+                if (got < planeBytes) {
+                    throw new IOException("NIfTI file " + file + " is truncated: expected " + (long) planeBytes * n[2]
+                            + " bytes of " + NiftiDataType.describe(h.datatype()) + " voxel data (" + n[0] + "x" + n[1]
+                            + "x" + n[2] + ") at offset " + offset + ", found " + ((long) planeBytes * k + got));
+                }
+                decode(buf, type, h.order(), src, k * plane, plane);
+                scale(src, k * plane, plane, h.sclSlope(), h.sclInter());
+                if (sliceBySlice) {
+                    if (out != src) {
+                        reorient(k);
+                    }
+                    published.accept(k + 1);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("reading " + file + " was stopped");
+                }
+            }
+            if (!sliceBySlice) {
+                for (int z = 0; z < od[2]; z++) {
+                    reorient(z);
+                }
+                published.accept(od[2]);
+            }
+        }
+
+        /** Fills canonical slice {@code z} of {@code out} from {@code src}. */
+        private void reorient(int z) {
+            int k = z * od[0] * od[1];
+            int pz = start + z * step[2];
+            for (int y = 0; y < od[1]; y++) {
+                int p = pz + y * step[1];
+                for (int x = 0; x < od[0]; x++, p += step[0]) {
+                    out[k++] = src[p];
+                }
+            }
+        }
     }
 
     private static void skipFully(InputStream in, long n, Path file) throws IOException {
@@ -176,52 +382,51 @@ public final class NiftiReader {
         }
     }
 
-    private static float[] decode(byte[] raw, NiftiDataType type, ByteOrder order, int n) {
+    /** Decodes {@code n} voxels of {@code raw} into {@code out[off, off + n)}. */
+    private static void decode(byte[] raw, NiftiDataType type, ByteOrder order, float[] out, int off, int n) {
         ByteBuffer bb = ByteBuffer.wrap(raw).order(order);
-        float[] out = new float[n];
         switch (type) {
             case UINT8 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = raw[i] & 0xff;
+                    out[off + i] = raw[i] & 0xff;
                 }
             }
             case INT16 -> {
                 var s = bb.asShortBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = s.get(i);
+                    out[off + i] = s.get(i);
                 }
             }
             case UINT16 -> {
                 var s = bb.asShortBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = s.get(i) & 0xffff;
+                    out[off + i] = s.get(i) & 0xffff;
                 }
             }
             case INT32 -> {
                 var s = bb.asIntBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = s.get(i);
+                    out[off + i] = s.get(i);
                 }
             }
-            case FLOAT32 -> bb.asFloatBuffer().get(out);
+            case FLOAT32 -> bb.asFloatBuffer().get(out, off, n);
             case FLOAT64 -> {
                 var s = bb.asDoubleBuffer();
                 for (int i = 0; i < n; i++) {
-                    out[i] = (float) s.get(i);
+                    out[off + i] = (float) s.get(i);
                 }
             }
             default -> throw new IllegalStateException(type.toString());
         }
-        return out;
     }
 
-    /** Applies {@code v*slope + inter} unless the slope is 0 or not finite. */
-    static void scale(float[] v, float slope, float inter) {
+    /** Applies {@code v*slope + inter} to {@code v[from, from + n)} unless the slope is 0 or not finite. */
+    static void scale(float[] v, int from, int n, float slope, float inter) {
         if (slope == 0 || !Float.isFinite(slope) || (slope == 1 && (inter == 0 || !Float.isFinite(inter)))) {
             return;
         }
         double s = slope, c = Float.isFinite(inter) ? inter : 0;
-        for (int i = 0; i < v.length; i++) {
+        for (int i = from; i < from + n; i++) {
             v[i] = (float) (v[i] * s + c);
         }
     }
@@ -238,42 +443,4 @@ public final class NiftiReader {
         };
     }
 
-    private static NiftiVolume reorient(float[] src, int[] n, NiftiOrientation o, double unitMm, List<String> warnings) {
-        int[] stride = {1, n[0], n[0] * n[1]};
-        int[] od = new int[3];
-        int[] step = new int[3];
-        int start = 0;
-        int[] ijk0 = new int[3];
-        for (int c = 0; c < 3; c++) {
-            int a = o.sourceAxis()[c];
-            od[c] = n[a];
-            step[c] = o.flip()[c] ? -stride[a] : stride[a];
-            ijk0[a] = o.flip()[c] ? n[a] - 1 : 0;
-            start += ijk0[a] * stride[a];
-        }
-        float[] out;
-        if (start == 0 && step[0] == 1 && step[1] == n[0] && step[2] == n[0] * n[1]) {
-            out = src; // already canonical
-        } else {
-            out = new float[src.length];
-            int k = 0;
-            for (int z = 0; z < od[2]; z++) {
-                int pz = start + z * step[2];
-                for (int y = 0; y < od[1]; y++) {
-                    int p = pz + y * step[1];
-                    for (int x = 0; x < od[0]; x++, p += step[0]) {
-                        out[k++] = src[p];
-                    }
-                }
-            }
-        }
-        double[][] m = o.matrix();
-        double[] origin = new double[3];
-        for (int r = 0; r < 3; r++) {
-            origin[r] = (m[r][0] * ijk0[0] + m[r][1] * ijk0[1] + m[r][2] * ijk0[2] + m[r][3]) * unitMm;
-        }
-        double[] sp = o.spacing();
-        Calibration3D cal = new Calibration3D(sp[0] * unitMm, sp[1] * unitMm, sp[2] * unitMm, "mm");
-        return new NiftiVolume(new NiftiGeometry(od[0], od[1], od[2], cal, origin), out, o.sourceAxes(), warnings);
-    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -307,7 +308,14 @@ class NiftiTest {
         } else {
             r.sform(m);
         }
-        NiftiVolume v = NiftiReader.read(r.write(dir.resolve(name + ".nii")));
+        Path file = r.write(dir.resolve(name + ".nii"));
+        NiftiVolume v = NiftiReader.read(file);
+        try (NiftiReader.Loading loading = NiftiReader.start(file)) { // the same, read on a background thread
+            NiftiVolume b = loading.finish();
+            assertArrayEquals(v.data(), b.data(), name + " read in the background");
+            assertGeometry(v.geometry(), b.geometry());
+            assertEquals(v.warnings(), b.warnings());
+        }
         assertEquals(expectedAxes, v.sourceAxes(), name);
         assertEquals(od[0], v.width(), name);
         assertEquals(od[1], v.height(), name);
@@ -474,6 +482,13 @@ class NiftiTest {
         Path cut = Files.write(dir.resolve("cut.nii"), Arrays.copyOf(full, full.length - 10));
         IOException e = assertThrows(IOException.class, () -> NiftiReader.read(cut));
         assertTrue(e.getMessage().contains("cut.nii") && e.getMessage().contains("truncated"), e.getMessage());
+        try (NiftiReader.Loading loading = NiftiReader.start(cut)) { // slices are handed on as they are read
+            assertDoesNotThrow(() -> loading.await(3));
+            UncheckedIOException u = assertThrows(UncheckedIOException.class, () -> loading.await(4));
+            assertTrue(u.getCause().getMessage().contains("cut.nii") && u.getCause().getMessage().contains("truncated"),
+                    u.getCause().getMessage());
+            assertEquals(u.getCause().getMessage(), assertThrows(IOException.class, loading::finish).getMessage());
+        }
 
         Path header = Files.write(dir.resolve("hdr.nii"), Arrays.copyOf(full, 200));
         e = assertThrows(IOException.class, () -> NiftiReader.read(header));
