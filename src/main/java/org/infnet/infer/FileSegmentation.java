@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
+import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
@@ -137,42 +141,46 @@ public final class FileSegmentation {
     }
 
     /**
-     * Segments {@code files} into {@code outDir}, up to {@code streams} files at once (each on its own thread; the
-     * engine's own threads are the caller's choice, see {@link org.infnet.model.Engines#setIntraOpThreads}).
-     * {@code each} receives the files' results in input order, on the calling thread. The first failure stops the
-     * run: files not yet started are skipped, and the failure is rethrown once the running ones end.
+     * Segments {@code files} into {@code outDir}, up to {@code streams} groups of files at once (each on its own
+     * thread; the engine's own threads are the caller's choice, see {@link
+     * org.infnet.model.Engines#setIntraOpThreads}). A group is up to {@link InfectionSegmenter.Options#batchSize}
+     * consecutive single-slice images (such as a folder of PNG slices): those of one size and pixel type go through
+     * the network together, as one batch; stacks and volumes are groups of their own. {@code each} receives the
+     * files' results in input order, on the calling thread. The first failure stops the run: files not yet started
+     * are skipped, and the failure is rethrown once the running ones end.
      *
      * @throws IOException naming the file and the problem
      */
     public void segmentAll(List<Path> files, Path outDir, List<Path> protectedPaths, int streams,
             BiConsumer<Path, Written> each) throws IOException {
-        if (streams <= 1 || files.size() <= 1) {
-            for (Path f : files) {
-                each.accept(f, segment(f, outDir, protectedPaths, Progress.NONE));
+        List<List<Path>> groups = groups(files, segmenter.options().batchSize());
+        if (streams <= 1 || groups.size() <= 1) {
+            for (List<Path> g : groups) {
+                report(g, segmentGroup(g, outDir, protectedPaths), each);
             }
             return;
         }
         ExecutorService pool = Workers.pool("infnet-files", streams);
         AtomicBoolean failed = new AtomicBoolean();
         try {
-            List<Future<Written>> results = new ArrayList<>();
-            for (Path f : files) {
+            List<Future<List<Written>>> results = new ArrayList<>();
+            for (List<Path> g : groups) {
                 results.add(pool.submit(() -> {
                     if (failed.get()) {
                         return null;
                     }
                     try {
-                        return segment(f, outDir, protectedPaths, Progress.NONE);
+                        return segmentGroup(g, outDir, protectedPaths);
                     } catch (IOException | RuntimeException | Error e) {
                         failed.set(true);
                         throw e;
                     }
                 }));
             }
-            for (int i = 0; i < files.size(); i++) {
-                Written w = results.get(i).get();
+            for (int i = 0; i < groups.size(); i++) {
+                List<Written> w = results.get(i).get();
                 if (w != null) {
-                    each.accept(files.get(i), w);
+                    report(groups.get(i), w, each);
                 }
             }
         } catch (InterruptedException e) {
@@ -187,17 +195,126 @@ public final class FileSegmentation {
         }
     }
 
+    private static void report(List<Path> group, List<Written> written, BiConsumer<Path, Written> each) {
+        for (int i = 0; i < group.size(); i++) {
+            each.accept(group.get(i), written.get(i));
+        }
+    }
+
+    /** Consecutive runs of up to {@code size} files that are not NIfTI volumes; each NIfTI file on its own. */
+    static List<List<Path>> groups(List<Path> files, int size) {
+        List<List<Path>> groups = new ArrayList<>();
+        List<Path> current = new ArrayList<>();
+        for (Path f : files) {
+            if (NiftiReader.isNifti(f) || current.size() == size) {
+                if (!current.isEmpty()) {
+                    groups.add(current);
+                }
+                current = new ArrayList<>();
+            }
+            if (NiftiReader.isNifti(f)) {
+                groups.add(List.of(f));
+            } else {
+                current.add(f);
+            }
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
+        }
+        return groups;
+    }
+
     /**
-     * Segments one file into {@code outDir} (created if needed), writing all of its outputs or none.
-     *
-     * @throws IOException naming the file and the problem
-     * @throws java.util.concurrent.CancellationException when {@code progress} cancels (nothing is written)
+     * Segments a group of files (see {@link #segmentAll}): the single-slice images of one size and pixel type in one
+     * network batch, the others one by one; every file's outputs all or nothing.
      */
-    public Written segment(Path input, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
+    private List<Written> segmentGroup(List<Path> group, Path outDir, List<Path> protectedPaths) throws IOException {
+        if (group.size() == 1) {
+            return List.of(segment(group.get(0), outDir, protectedPaths, Progress.NONE));
+        }
+        List<Opened> opened = new ArrayList<>();
+        for (Path f : group) {
+            opened.add(open(f));
+        }
+        Opened first = opened.get(0);
+        boolean together = opened.stream().allMatch(o -> o.imp.getStackSize() == 1 && o.imp.getWidth() == first.imp
+                .getWidth() && o.imp.getHeight() == first.imp.getHeight()
+                && o.img.firstElement().getClass() == first.img.firstElement().getClass());
+        List<Written> out = new ArrayList<>();
+        if (!together) {
+            for (Opened o : opened) {
+                out.add(guarded(o.input, written -> writeImage(o, segmentRaw(o.img, Progress.NONE), outDir,
+                        protectedPaths, written)));
+            }
+            return out;
+        }
+        InfectionSegmenter.Result r = segmentStack(opened);
+        int plane = first.imp.getWidth() * first.imp.getHeight();
+        for (int k = 0; k < opened.size(); k++) {
+            Opened o = opened.get(k);
+            int from = k * plane;
+            out.add(guarded(o.input, written -> writeImage(o, slice(r, from, plane, o.img.dimensionsAsLongArray()),
+                    outDir, protectedPaths, written)));
+        }
+        return out;
+    }
+
+    /** One image file read for segmentation. */
+    private record Opened(Path input, ImagePlus imp, Calibration3D cal, Img<? extends RealType<?>> img) {}
+
+    /** Reads an image file for segmentation; a failure names the file. */
+    private static Opened open(Path input) throws IOException {
+        ImagePlus imp = ImageFiles.open(input);
+        try {
+            ImageConversions.requireXYorXYZ(imp);
+            return new Opened(input, imp, Calibration3D.from(imp), ImageConversions.toSegmentationInput(imp));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException(input + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Single slices of one size and type, segmented as one stack. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private InfectionSegmenter.Result segmentStack(List<Opened> opened) throws IOException {
+        List slices = new ArrayList<>();
+        for (Opened o : opened) {
+            slices.add(o.img);
+        }
+        try {
+            return segmentRaw(Views.stack(slices), Progress.NONE);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            if (e instanceof CancellationException) {
+                throw e;
+            }
+            throw new IOException(opened.get(0).input + " (segmented with " + (opened.size() - 1)
+                    + " more slices of its size): " + e.getMessage(), e);
+        }
+    }
+
+    /** The outputs of one slice of a stack's result, with the slice's own dimensions. */
+    private static InfectionSegmenter.Result slice(InfectionSegmenter.Result r, int from, int plane, long[] dims) {
+        float[] prob = Arrays.copyOfRange(InfectionSegmenter.floats(r.probability()), from, from + plane);
+        byte[] mask = Arrays.copyOfRange(InfectionSegmenter.bytes(r.mask()), from, from + plane);
+        float[] edge = r.edge() == null ? null
+                : Arrays.copyOfRange(InfectionSegmenter.floats(r.edge()), from, from + plane);
+        return new InfectionSegmenter.Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims),
+                edge == null ? null : ArrayImgs.floats(edge, dims));
+    }
+
+    /** What writes one input's outputs, adding each file written to the list it is given. */
+    @FunctionalInterface
+    private interface Outputs {
+        Written write(List<Path> written) throws IOException;
+    }
+
+    /**
+     * Runs {@code outputs} for {@code input}: all of them or none (those written are deleted on failure), and a
+     * failure names the input.
+     */
+    private static Written guarded(Path input, Outputs outputs) throws IOException {
         List<Path> written = new ArrayList<>();
         try {
-            return NiftiReader.isNifti(input) ? segmentNifti(input, outDir, protectedPaths, progress, written)
-                    : segmentImage(input, outDir, protectedPaths, progress, written);
+            return outputs.write(written);
         } catch (IOException | RuntimeException e) {
             for (Path p : written) {
                 Files.deleteIfExists(p);
@@ -210,18 +327,26 @@ public final class FileSegmentation {
         }
     }
 
-    private Written segmentImage(Path input, Path outDir, List<Path> protectedPaths, Progress progress,
-            List<Path> written) throws IOException {
-        ImagePlus imp = ImageFiles.open(input);
-        try {
-            ImageConversions.requireXYorXYZ(imp);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(input + ": " + e.getMessage(), e);
+    /**
+     * Segments one file into {@code outDir} (created if needed), writing all of its outputs or none.
+     *
+     * @throws IOException naming the file and the problem
+     * @throws java.util.concurrent.CancellationException when {@code progress} cancels (nothing is written)
+     */
+    public Written segment(Path input, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
+        if (NiftiReader.isNifti(input)) {
+            return guarded(input, written -> segmentNifti(input, outDir, protectedPaths, progress, written));
         }
-        Calibration3D cal = Calibration3D.from(imp);
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Img<? extends RealType<?>> img = ImageConversions.toSegmentationInput(imp);
-        InfectionSegmenter.Result r = segmentRaw(img, progress);
+        Opened o = open(input);
+        return guarded(input, written -> writeImage(o, segmentRaw(o.img, progress), outDir, protectedPaths, written));
+    }
+
+    /** Writes the outputs of an image file's segmentation {@code r}. */
+    private Written writeImage(Opened o, InfectionSegmenter.Result r, Path outDir, List<Path> protectedPaths,
+            List<Path> written) throws IOException {
+        Path input = o.input;
+        ImagePlus imp = o.imp;
+        Calibration3D cal = o.cal;
         Files.createDirectories(outDir);
         String base = baseName(input);
         int w = imp.getWidth();
@@ -292,7 +417,7 @@ public final class FileSegmentation {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private InfectionSegmenter.Result segmentRaw(Img img, Progress progress) {
+    private InfectionSegmenter.Result segmentRaw(RandomAccessibleInterval img, Progress progress) {
         return segmenter.segment(img, progress);
     }
 }

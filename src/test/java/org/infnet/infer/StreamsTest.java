@@ -212,6 +212,57 @@ class StreamsTest {
     }
 
     @Test
+    void filesAreGroupedInRunsOfTheBatchSizeAndVolumesAlone() {
+        List<Path> files = new ArrayList<>();
+        for (String n : List.of("a.png", "b.png", "c.png", "v.nii.gz", "d.png", "e.tif", "f.png", "g.png", "h.png")) {
+            files.add(Path.of(n));
+        }
+        List<List<Path>> g = FileSegmentation.groups(files, 4);
+        assertEquals(List.of(files.subList(0, 3), files.subList(3, 4), files.subList(4, 8), files.subList(8, 9)), g);
+        assertEquals(files.stream().map(List::of).toList(), FileSegmentation.groups(files, 1));
+    }
+
+    @Test
+    void singleSlicesOfOneSizeGoThroughTheNetworkTogetherAndGetTheirOwnResults() throws IOException {
+        Path in = dir.resolve("slices");
+        Files.createDirectories(in);
+        List<Path> files = new ArrayList<>();
+        for (int k = 0; k < 7; k++) {
+            int w = k == 5 ? W + 6 : W; // one of another size: its group is segmented file by file
+            ByteProcessor bp = new ByteProcessor(w, H);
+            for (int i = 0; i < w * H; i++) {
+                bp.set(i, (i * (k + 3)) % 256);
+            }
+            Path f = in.resolve("s" + k + ".png");
+            new FileSaver(new ImagePlus("s" + k, bp)).saveAsPng(f.toString());
+            files.add(f);
+        }
+        for (int streams : new int[] {1, 2}) {
+            List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+            Identity id = new Identity();
+            FileSegmentation job = new FileSegmentation(new InfectionSegmenter(batch -> {
+                batches.add(batch.size());
+                return id.predict(batch);
+            }, InfectionSegmenter.Options.DEFAULT), false);
+            Path together = dir.resolve("together" + streams);
+            job.segmentAll(files, together, files, streams, (f, w) -> { });
+            assertEquals(List.of(1, 1, 1, 4), batches.stream().sorted().toList(), "batch sizes, " + streams + " streams");
+            Path alone = dir.resolve("alone" + streams);
+            for (Path f : files) {
+                job.segment(f, alone, files, Progress.NONE);
+            }
+            for (int k = 0; k < 7; k++) {
+                for (String out : List.of("s" + k + "_prob.tif", "s" + k + "_mask.png")) {
+                    var a = org.infnet.io.ImageFiles.read(alone.resolve(out));
+                    var t = org.infnet.io.ImageFiles.read(together.resolve(out));
+                    assertEquals(a.width(), t.width(), out);
+                    assertArrayEquals(a.pixels(), t.pixels(), out);
+                }
+            }
+        }
+    }
+
+    @Test
     void segmentAllWritesEveryFileAndReportsInInputOrder() throws IOException {
         Path in = dir.resolve("in");
         Files.createDirectories(in);
