@@ -211,6 +211,23 @@ class StreamsTest {
         }));
     }
 
+    /** {@code count} 8-bit PNG slices {@code s0.png, s1.png, ...} in {@code in}, slice k of width {@code width(k)}. */
+    private static List<Path> pngSlices(Path in, int count, java.util.function.IntUnaryOperator width) throws IOException {
+        Files.createDirectories(in);
+        List<Path> files = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            int w = width.applyAsInt(k);
+            ByteProcessor bp = new ByteProcessor(w, H);
+            for (int i = 0; i < w * H; i++) {
+                bp.set(i, (i * (k + 3)) % 256);
+            }
+            Path f = in.resolve("s" + k + ".png");
+            new FileSaver(new ImagePlus("s" + k, bp)).saveAsPng(f.toString());
+            files.add(f);
+        }
+        return files;
+    }
+
     @Test
     void filesAreGroupedInRunsOfTheBatchSizeAndVolumesAlone() {
         List<Path> files = new ArrayList<>();
@@ -224,19 +241,8 @@ class StreamsTest {
 
     @Test
     void singleSlicesOfOneSizeGoThroughTheNetworkTogetherAndGetTheirOwnResults() throws IOException {
-        Path in = dir.resolve("slices");
-        Files.createDirectories(in);
-        List<Path> files = new ArrayList<>();
-        for (int k = 0; k < 7; k++) {
-            int w = k == 5 ? W + 6 : W; // one of another size: its group is segmented file by file
-            ByteProcessor bp = new ByteProcessor(w, H);
-            for (int i = 0; i < w * H; i++) {
-                bp.set(i, (i * (k + 3)) % 256);
-            }
-            Path f = in.resolve("s" + k + ".png");
-            new FileSaver(new ImagePlus("s" + k, bp)).saveAsPng(f.toString());
-            files.add(f);
-        }
+        // s5 is of another size: its group is segmented file by file
+        List<Path> files = pngSlices(dir.resolve("slices"), 7, k -> k == 5 ? W + 6 : W);
         for (int streams : new int[] {1, 2}) {
             List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
             Identity id = new Identity();
@@ -265,17 +271,7 @@ class StreamsTest {
     @Test
     void segmentAllWritesEveryFileAndReportsInInputOrder() throws IOException {
         Path in = dir.resolve("in");
-        Files.createDirectories(in);
-        List<Path> files = new ArrayList<>();
-        for (int k = 0; k < 6; k++) {
-            ByteProcessor bp = new ByteProcessor(W, H);
-            for (int i = 0; i < W * H; i++) {
-                bp.set(i, (i * (k + 3)) % 256);
-            }
-            Path f = in.resolve("s" + k + ".png");
-            new FileSaver(new ImagePlus("s" + k, bp)).saveAsPng(f.toString());
-            files.add(f);
-        }
+        List<Path> files = pngSlices(in, 6, k -> W);
         FileSegmentation job = new FileSegmentation(new InfectionSegmenter(new Identity(), InfectionSegmenter.Options.DEFAULT), false);
         Path out = dir.resolve("out");
         List<Path> seen = new ArrayList<>();

@@ -37,18 +37,23 @@ public final class NiftiWriter {
     public static void writeFloat32(Path target, NiftiGeometry g, float[] data, Path... protectedPaths)
             throws IOException {
         check(g, data.length);
-        byte[] body = new byte[data.length * 4];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
-        write(target, header(g, NiftiDataType.FLOAT32), body, ParallelGzip.Compression.STORED, protectedPaths);
+        write(target, header(g, NiftiDataType.FLOAT32), littleEndian(data.length, 4, b -> b.asFloatBuffer().put(data)),
+                ParallelGzip.Compression.STORED, protectedPaths);
     }
 
     /** Writes int16 voxels ({@code x + width*(y + height*z)}, e.g. Hounsfield units) with geometry {@code g}. */
     public static void writeInt16(Path target, NiftiGeometry g, short[] data, Path... protectedPaths)
             throws IOException {
         check(g, data.length);
-        byte[] body = new byte[data.length * 2];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(data);
-        write(target, header(g, NiftiDataType.INT16), body, ParallelGzip.Compression.DEFAULT, protectedPaths);
+        write(target, header(g, NiftiDataType.INT16), littleEndian(data.length, 2, b -> b.asShortBuffer().put(data)),
+                ParallelGzip.Compression.DEFAULT, protectedPaths);
+    }
+
+    /** {@code voxels * bytes} bytes, filled by {@code put} through a little-endian view. */
+    private static byte[] littleEndian(int voxels, int bytes, java.util.function.Consumer<ByteBuffer> put) {
+        byte[] body = new byte[voxels * bytes];
+        put.accept(ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN));
+        return body;
     }
 
     /** Writes uint8 voxels ({@code b & 0xff}) with geometry {@code g}. */
