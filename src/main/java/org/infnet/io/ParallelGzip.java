@@ -24,18 +24,13 @@ public final class ParallelGzip {
 
     /** How each member is deflated. */
     public enum Compression {
-        /** zlib's default (level 6): for data with repeats, such as label masks. */
+        /** zlib's default (level 6): for data with repeats, such as label masks and CT in int16. */
         DEFAULT,
         /**
-         * Huffman coding only, no string matching: for float32 voxels, whose low mantissa bytes are noise that
-         * string matching cannot shorten. On a 300-slice probability volume (314 MB, 2 threads): 2.1 s and 90.6 %
-         * of the raw size, against 7.4 s and 88.2 % at level 6 and 6.3 s and 88.6 % at level 1.
-         */
-        HUFFMAN_ONLY,
-        /**
          * Stored blocks, no compression (zlib level 0; the file is still valid gzip, checked by its CRC): for data
-         * that deflate barely shortens, such as float32 probabilities, where even Huffman coding spends seconds for a
-         * tenth of the size.
+         * that deflate barely shortens, such as float32 probabilities, whose low mantissa bytes are noise. On a
+         * 300-slice probability volume (314 MB, 2 threads, {@code bench/java/GzipAB.java}): 0.3-0.5 s at 100 % of
+         * the raw size, against 5.4-5.7 s and 88.2 % at level 6 and, with Huffman coding only, 2.0-2.3 s and 90.6 %.
          */
         STORED
     }
@@ -109,9 +104,7 @@ public final class ParallelGzip {
         };
         try (GZIPOutputStream z = new GZIPOutputStream(open, 1 << 16) { // close() also frees the native deflater
             {
-                if (compression == Compression.HUFFMAN_ONLY) {
-                    def.setStrategy(Deflater.HUFFMAN_ONLY);
-                } else if (compression == Compression.STORED) {
+                if (compression == Compression.STORED) {
                     def.setLevel(Deflater.NO_COMPRESSION);
                 }
             }
