@@ -204,7 +204,7 @@ public final class InfectionSegmenter {
             prob = o.prob;
             edge = o.edge;
         }
-        NativeHeap.trimIfDue(); // the engine's freed scratch memory back to the system (no growth over long runs)
+        NativeHeap.trimIfDue(); // the engine's freed scratch memory back to the system
         return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims),
                 edge == null ? null : ArrayImgs.floats(edge, dims));
     }
