@@ -422,6 +422,43 @@ class BadInputTest {
     }
 
     @Test
+    void cancelMidVolumeStopsItsReaderAndWritesNothing() throws IOException {
+        int w = 24;
+        int h = 20;
+        int d = 40;
+        float[] hu = new float[w * h * d];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = -1000 + (i * 37) % 1400;
+        }
+        Path in = dir.resolve("cancelled-ct.nii.gz");
+        org.infnet.io.nifti.NiftiWriter.writeFloat32(in,
+                org.infnet.io.nifti.NiftiGeometry.of(w, h, d, new org.infnet.io.Calibration3D(0.7, 0.7, 5, "mm")), hu);
+        List<Integer> done = new ArrayList<>();
+        Progress cancelAfterFirstBatch = new Progress() {
+            @Override
+            public void update(int n, int total, String what) {
+                done.add(n);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return !done.isEmpty();
+            }
+        };
+        Path out = dir.resolve("out");
+        FileSegmentation job = new FileSegmentation(
+                new InfectionSegmenter(BadInputTest::identity, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2)), false);
+        assertThrows(CancellationException.class, () -> job.segment(in, out, List.of(in), cancelAfterFirstBatch));
+        assertEquals(List.of(2), done, "one batch of two slices ran, then the run stopped");
+        assertEquals(List.of(), listing(out));
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("infnet-nifti-read cancelled-ct.nii.gz")), "the volume's reader has ended");
+        FileSegmentation.Written all = job.segment(in, out, List.of(in), Progress.NONE);
+        assertEquals(2, all.outputs().size());
+        assertEquals((long) w * h * d, all.pixels());
+    }
+
+    @Test
     void twoSegmentationsAtOnceInOneJvmBothGiveTheSequentialResults() throws Exception {
         int w = 64;
         int h = 56;

@@ -120,7 +120,7 @@ public final class NiftiReader {
 
         private Loading(Layout layout, InputStream in, Path file) {
             this.volume = layout.volume;
-            this.pool = Workers.pool("infnet-nifti-read", 1);
+            this.pool = Workers.pool("infnet-nifti-read " + file.getFileName(), 1);
             pool.execute(() -> {
                 try (in) {
                     layout.fill(in, file, this::publish);
