@@ -27,8 +27,8 @@ import org.infnet.io.Calibration3D;
 import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.Workers;
+import org.infnet.io.nifti.NiftiGeometry;
 import org.infnet.io.nifti.NiftiReader;
-import org.infnet.io.nifti.NiftiVolume;
 import org.infnet.io.nifti.NiftiWriter;
 import org.infnet.train.data.InfNetDataset;
 
@@ -382,11 +382,11 @@ public final class FileSegmentation {
 
     private Written segmentNifti(Path input, Path outDir, List<Path> protectedPaths, Progress progress,
             List<Path> written) throws IOException {
-        NiftiVolume vol;
+        NiftiGeometry g; // only the geometry is kept: the HU volume can go once it is segmented
         InfectionSegmenter.Result r;
         try (NiftiReader.Loading loading = NiftiReader.start(input)) { // slices are segmented as they are read
-            vol = loading.volume();
-            r = segmenter.segment(vol.img(), loading::await, progress);
+            g = loading.volume().geometry();
+            r = segmenter.segment(loading.volume().img(), loading::await, progress);
             loading.finish();
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -395,9 +395,9 @@ public final class FileSegmentation {
         String base = baseName(input);
         Path[] prot = protectedPaths.toArray(Path[]::new);
         Path prob = outDir.resolve(base + "_prob.nii.gz");
-        NiftiWriter.writeFloat32(prob, vol.geometry(), InfectionSegmenter.floats(r.probability()), prot);
+        NiftiWriter.writeFloat32(prob, g, InfectionSegmenter.floats(r.probability()), prot);
         written.add(prob);
-        byte[] mask = InfectionSegmenter.bytes(r.mask()).clone();
+        byte[] mask = InfectionSegmenter.bytes(r.mask()); // this call's own array: 255 becomes the label 1
         long infected = 0;
         for (int i = 0; i < mask.length; i++) {
             if (mask[i] != 0) {
@@ -406,11 +406,11 @@ public final class FileSegmentation {
             }
         }
         Path maskFile = outDir.resolve(base + "_mask.nii.gz");
-        NiftiWriter.writeUInt8(maskFile, vol.geometry(), mask, prot);
+        NiftiWriter.writeUInt8(maskFile, g, mask, prot);
         written.add(maskFile);
         if (edges) {
             Path edge = outDir.resolve(base + "_edge.nii.gz");
-            NiftiWriter.writeFloat32(edge, vol.geometry(), InfectionSegmenter.floats(r.edge()), prot);
+            NiftiWriter.writeFloat32(edge, g, InfectionSegmenter.floats(r.edge()), prot);
             written.add(edge);
         }
         return new Written(input, List.copyOf(written), infected, mask.length);

@@ -3,6 +3,8 @@ package org.infnet.io;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,66 @@ public final class ParallelGzip {
     private ParallelGzip() {}
 
     /**
+     * The bytes to compress, encoded a chunk at a time (so that, say, a float volume is never copied whole into
+     * bytes). Chunks start at multiples of {@link #CHUNK}.
+     */
+    public interface Body {
+        /** Number of bytes. */
+        int length();
+
+        /** Writes bytes {@code [from, from + n)} to {@code dst[0, n)}. */
+        void encode(int from, byte[] dst, int n);
+
+        /** Writes all the bytes to {@code out} uncompressed, a chunk at a time. */
+        default void writeTo(OutputStream out) throws IOException {
+            byte[] chunk = new byte[Math.min(CHUNK, length())];
+            for (int at = 0; at < length(); at += chunk.length) {
+                int n = Math.min(chunk.length, length() - at);
+                encode(at, chunk, n);
+                out.write(chunk, 0, n);
+            }
+        }
+
+        /** The bytes of {@code b} as they are. */
+        static Body of(byte[] b) {
+            return of(b.length, (from, dst, n) -> System.arraycopy(b, from, dst, 0, n));
+        }
+
+        /** {@code values} as little-endian float32 (4 bytes each). */
+        static Body littleEndian(float[] values) {
+            return of(Math.multiplyExact(values.length, 4), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
+                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from / 4, n / 4));
+        }
+
+        /** {@code values} as little-endian int16 (2 bytes each). */
+        static Body littleEndian(short[] values) {
+            return of(Math.multiplyExact(values.length, 2), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
+                    .order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(values, from / 2, n / 2));
+        }
+
+        /** {@code length} bytes encoded by {@code encoder} (an {@link #encode} implementation). */
+        private static Body of(int length, Encoder encoder) {
+            return new Body() {
+                @Override
+                public int length() {
+                    return length;
+                }
+
+                @Override
+                public void encode(int from, byte[] dst, int n) {
+                    encoder.encode(from, dst, n);
+                }
+            };
+        }
+
+        /** What {@link #encode} does. */
+        @FunctionalInterface
+        interface Encoder {
+            void encode(int from, byte[] dst, int n);
+        }
+    }
+
+    /**
      * Writes {@code head} followed by {@code body}, gzip-compressed, to {@code out} (not closed).
      *
      * @param threads compression threads (1: the calling thread only)
@@ -45,16 +107,29 @@ public final class ParallelGzip {
      */
     public static void write(OutputStream out, byte[] head, byte[] body, int threads, Compression compression)
             throws IOException {
-        if (threads <= 1 || body.length <= CHUNK) {
-            member(out, head, body, 0, body.length, compression);
+        write(out, head, Body.of(body), threads, compression);
+    }
+
+    /**
+     * Writes {@code head} followed by {@code body}, gzip-compressed, to {@code out} (not closed); {@code body} is
+     * encoded a chunk at a time on the compression threads.
+     *
+     * @param threads compression threads (1: the calling thread only)
+     * @param compression how each member is deflated
+     */
+    public static void write(OutputStream out, byte[] head, Body body, int threads, Compression compression)
+            throws IOException {
+        int length = body.length();
+        if (threads <= 1 || length <= CHUNK) {
+            member(out, head, body, 0, length, compression);
             return;
         }
         ExecutorService pool = Workers.pool("infnet-gzip", threads);
         try {
             Deque<CompletableFuture<byte[]>> pending = new ArrayDeque<>();
-            for (int from = 0; from < body.length; from += CHUNK) {
+            for (int from = 0; from < length; from += CHUNK) {
                 int start = from;
-                int end = Math.min(body.length, from + CHUNK);
+                int end = Math.min(length, from + CHUNK);
                 byte[] first = start == 0 ? head : new byte[0];
                 pending.add(CompletableFuture.supplyAsync(() -> {
                     ByteArrayOutputStream b = new ByteArrayOutputStream(CHUNK);
@@ -89,7 +164,7 @@ public final class ParallelGzip {
     }
 
     /** One complete gzip member of {@code head} + {@code body[from, to)}; {@code out} is left open. */
-    private static void member(OutputStream out, byte[] head, byte[] body, int from, int to, Compression compression)
+    private static void member(OutputStream out, byte[] head, Body body, int from, int to, Compression compression)
             throws IOException {
         OutputStream open = new OutputStream() { // closing the member must not close out
             @Override
@@ -110,7 +185,12 @@ public final class ParallelGzip {
             }
         }) {
             z.write(head);
-            z.write(body, from, to - from);
+            byte[] chunk = new byte[Math.min(CHUNK, to - from)];
+            for (int at = from; at < to; at += chunk.length) {
+                int n = Math.min(chunk.length, to - at);
+                body.encode(at, chunk, n);
+                z.write(chunk, 0, n);
+            }
         }
     }
 }

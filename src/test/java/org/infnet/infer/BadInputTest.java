@@ -392,6 +392,31 @@ class BadInputTest {
         assertEquals(List.of(2), tried);
     }
 
+    /**
+     * Segments {@code in} in batches of two with a progress that cancels once the first batch is reported, checks
+     * that the run stopped there and wrote nothing to {@code out}, and returns the job (for a run to the end).
+     */
+    private FileSegmentation cancelAfterFirstBatch(Path in, Path out, boolean edges) throws IOException {
+        List<Integer> done = new ArrayList<>();
+        Progress cancelAfterFirstBatch = new Progress() {
+            @Override
+            public void update(int n, int total, String what) {
+                done.add(n);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return !done.isEmpty();
+            }
+        };
+        FileSegmentation job = new FileSegmentation(
+                new InfectionSegmenter(BadInputTest::identity, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2)), edges);
+        assertThrows(CancellationException.class, () -> job.segment(in, out, List.of(in), cancelAfterFirstBatch));
+        assertEquals(List.of(2), done, "one batch of two slices ran, then the run stopped");
+        assertEquals(List.of(), listing(out));
+        return job;
+    }
+
     @Test
     void cancelMidRunStopsBetweenBatchesAndWritesNothing() throws IOException {
         ImageStack st = new ImageStack(24, 20);
@@ -400,24 +425,8 @@ class BadInputTest {
         }
         Path in = dir.resolve("stack.tif");
         save(new ImagePlus("stack", st), in);
-        List<Integer> done = new ArrayList<>();
-        Progress cancelAfterFirstBatch = new Progress() {
-            @Override
-            public void update(int d, int total, String what) {
-                done.add(d);
-            }
-
-            @Override
-            public boolean cancelled() {
-                return !done.isEmpty();
-            }
-        };
         Path out = dir.resolve("out");
-        FileSegmentation job = new FileSegmentation(
-                new InfectionSegmenter(BadInputTest::identity, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2)), true);
-        assertThrows(CancellationException.class, () -> job.segment(in, out, List.of(in), cancelAfterFirstBatch));
-        assertEquals(List.of(2), done, "one batch of two slices ran, then the run stopped");
-        assertEquals(List.of(), listing(out));
+        FileSegmentation job = cancelAfterFirstBatch(in, out, true);
         // the same job runs to the end afterwards
         assertEquals(3, job.segment(in, out, List.of(in), Progress.NONE).outputs().size());
     }
@@ -434,24 +443,8 @@ class BadInputTest {
         Path in = dir.resolve("cancelled-ct.nii.gz");
         org.infnet.io.nifti.NiftiWriter.writeFloat32(in,
                 org.infnet.io.nifti.NiftiGeometry.of(w, h, d, new org.infnet.io.Calibration3D(0.7, 0.7, 5, "mm")), hu);
-        List<Integer> done = new ArrayList<>();
-        Progress cancelAfterFirstBatch = new Progress() {
-            @Override
-            public void update(int n, int total, String what) {
-                done.add(n);
-            }
-
-            @Override
-            public boolean cancelled() {
-                return !done.isEmpty();
-            }
-        };
         Path out = dir.resolve("out");
-        FileSegmentation job = new FileSegmentation(
-                new InfectionSegmenter(BadInputTest::identity, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2)), false);
-        assertThrows(CancellationException.class, () -> job.segment(in, out, List.of(in), cancelAfterFirstBatch));
-        assertEquals(List.of(2), done, "one batch of two slices ran, then the run stopped");
-        assertEquals(List.of(), listing(out));
+        FileSegmentation job = cancelAfterFirstBatch(in, out, false);
         for (Thread t : Thread.getAllStackTraces().keySet()) { // a pool thread left running would never end
             if (t.getName().startsWith("infnet-nifti-read cancelled-ct.nii.gz")) {
                 assertDoesNotThrow(() -> t.join(10_000));

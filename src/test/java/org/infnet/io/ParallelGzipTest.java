@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,40 @@ class ParallelGzipTest {
             }
                 assertEquals(threads == 1 ? 1 : 3, members, c + ", " + threads + " threads: gzip members");
             }
+        }
+    }
+
+    @Test
+    void floatAndShortBodiesAreEncodedLittleEndianChunkByChunk() throws IOException {
+        float[] f = new float[ParallelGzip.CHUNK / 4 * 2 + 1234]; // more than two chunks
+        short[] s = new short[ParallelGzip.CHUNK / 2 + 77];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) Math.sin(i) * 1000;
+        }
+        for (int i = 0; i < s.length; i++) {
+            s[i] = (short) (i * 31 - 20000);
+        }
+        byte[] head = {9, 8, 7};
+        for (int threads : new int[] {1, 2}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ParallelGzip.write(out, head, ParallelGzip.Body.littleEndian(f), threads, ParallelGzip.Compression.STORED);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(gunzip(out.toByteArray())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertEquals(head.length + 4 * f.length, b.remaining());
+            assertEquals(9, b.get());
+            b.position(head.length);
+            for (float v : f) {
+                assertEquals(v, b.getFloat(), 0f);
+            }
+            out.reset();
+            ParallelGzip.write(out, new byte[0], ParallelGzip.Body.littleEndian(s), threads, ParallelGzip.Compression.DEFAULT);
+            b = java.nio.ByteBuffer.wrap(gunzip(out.toByteArray())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertEquals(2 * s.length, b.remaining());
+            for (short v : s) {
+                assertEquals(v, b.getShort());
+            }
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            ParallelGzip.Body.littleEndian(s).writeTo(raw);
+            assertArrayEquals(Arrays.copyOf(gunzip(out.toByteArray()), 2 * s.length), raw.toByteArray());
         }
     }
 

@@ -1,7 +1,6 @@
 package org.infnet.io.nifti;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,7 +35,7 @@ public final class NiftiWriter {
     public static void writeFloat32(Path target, NiftiGeometry g, float[] data, Path... protectedPaths)
             throws IOException {
         check(g, data.length);
-        write(target, header(g, NiftiDataType.FLOAT32), littleEndian(data.length, 4, b -> b.asFloatBuffer().put(data)),
+        write(target, header(g, NiftiDataType.FLOAT32), ParallelGzip.Body.littleEndian(data),
                 ParallelGzip.Compression.STORED, protectedPaths);
     }
 
@@ -44,21 +43,15 @@ public final class NiftiWriter {
     public static void writeInt16(Path target, NiftiGeometry g, short[] data, Path... protectedPaths)
             throws IOException {
         check(g, data.length);
-        write(target, header(g, NiftiDataType.INT16), littleEndian(data.length, 2, b -> b.asShortBuffer().put(data)),
+        write(target, header(g, NiftiDataType.INT16), ParallelGzip.Body.littleEndian(data),
                 ParallelGzip.Compression.DEFAULT, protectedPaths);
-    }
-
-    /** {@code voxels * bytes} bytes, filled by {@code put} through a little-endian view. */
-    private static byte[] littleEndian(int voxels, int bytes, java.util.function.Consumer<ByteBuffer> put) {
-        byte[] body = new byte[voxels * bytes];
-        put.accept(ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN));
-        return body;
     }
 
     /** Writes uint8 voxels ({@code b & 0xff}) with geometry {@code g}. */
     public static void writeUInt8(Path target, NiftiGeometry g, byte[] data, Path... protectedPaths) throws IOException {
         check(g, data.length);
-        write(target, header(g, NiftiDataType.UINT8), data, ParallelGzip.Compression.DEFAULT, protectedPaths);
+        write(target, header(g, NiftiDataType.UINT8), ParallelGzip.Body.of(data), ParallelGzip.Compression.DEFAULT,
+                protectedPaths);
     }
 
     private static void check(NiftiGeometry g, int length) {
@@ -89,7 +82,7 @@ public final class NiftiWriter {
                 "Inf-Net for Fiji", "n+1");
     }
 
-    private static void write(Path target, NiftiHeader h, byte[] body, ParallelGzip.Compression compression,
+    private static void write(Path target, NiftiHeader h, ParallelGzip.Body body, ParallelGzip.Compression compression,
             Path... protectedPaths) throws IOException {
         ImageFiles.checkNotProtected(target, protectedPaths);
         boolean gz = target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
@@ -98,7 +91,7 @@ public final class NiftiWriter {
                 ParallelGzip.write(out, h.encode(), body, Runtime.getRuntime().availableProcessors(), compression);
             } else {
                 out.write(h.encode());
-                out.write(body);
+                body.writeTo(out);
             }
         });
     }
