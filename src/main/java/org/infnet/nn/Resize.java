@@ -9,9 +9,9 @@ import ai.djl.ndarray.types.Shape;
  * mode='bilinear')} semantics (no antialiasing), for both {@code align_corners} settings.
  *
  * <p>DJL's own interpolation cannot express these semantics on the PyTorch engine, so the resize is
- * written as two matrix products {@code R_h · x · R_wᵀ} with sparse interpolation matrices. Matrix
- * products are differentiable, so the resize works inside training. Results live in the manager of
- * {@code x}.
+ * written as two matrix products {@code R_h · x · R_wᵀ} with sparse interpolation matrices (for several
+ * channels in the channels-last order, see {@link #applyChannelsLast}). Matrix products are
+ * differentiable, so the resize works inside training. Results live in the manager of {@code x}.
  */
 public final class Resize {
 
@@ -46,18 +46,29 @@ public final class Resize {
         Shape sh = x.getShape();
         int h = (int) sh.get(2);
         int w = (int) sh.get(3);
+        boolean alongW = ow != w || !isIdentity(rw, w);
+        boolean alongH = oh != h || !isIdentity(rh, h);
+        if (!alongW && !alongH) {
+            return x;
+        }
+        return sh.get(1) > 1 ? applyChannelsLast(x, rh, rw, oh, ow, alongH, alongW)
+                : applyPlanes(x, rh, rw, oh, ow, alongH, alongW);
+    }
+
+    /** One channel: {@code R_h · x · R_wᵀ} over the (H, W) planes. */
+    private static NDArray applyPlanes(NDArray x, float[] rh, float[] rw, int oh, int ow, boolean alongH,
+            boolean alongW) {
+        Shape sh = x.getShape();
+        int h = (int) sh.get(2);
+        int w = (int) sh.get(3);
         NDManager m = x.getManager();
         NDArray y = x;
-        if (ow != w || !isIdentity(rw, w)) {
-            // (.., H, W) x (W, OW): rwT[j][o] = rw[o][j]. A channels-last x is made contiguous first: the
-            // product would otherwise run as a batched product over strided matrices, up to 20x slower.
-            try (NDArray rwT = constant(m, transpose(rw, ow, w), new Shape(w, ow), x);
-                    NDArray flat = sh.get(1) > 1 ? x.reshape(-1) : null;
-                    NDArray dense = flat != null ? flat.reshape(sh) : null) {
-                y = (dense != null ? dense : x).matMul(rwT);
+        if (alongW) {
+            try (NDArray rwT = constant(m, transpose(rw, ow, w), new Shape(w, ow), x)) {
+                y = x.matMul(rwT); // (.., H, W) x (W, OW): rwT[j][o] = rw[o][j]
             }
         }
-        if (oh != h || !isIdentity(rh, h)) {
+        if (alongH) {
             try (NDArray rhA = constant(m, rh, new Shape(oh, h), x)) {
                 NDArray z = rhA.matMul(y);
                 if (y != x) {
@@ -67,6 +78,44 @@ public final class Resize {
             }
         }
         return y;
+    }
+
+    /**
+     * Several channels, in the (N, H, W, C) order that channels-last tensors have in memory (the convolutions keep
+     * that layout from layer to layer): along H as one product per image of {@code R_h} with the (H, W·C) matrix,
+     * along W as products of {@code R_w} with (W, C) matrices, and the result handed back as an (N, C, OH, OW) view
+     * of channels-last memory. A channels-last input is never reordered; an NCHW one is reordered once. Reordering a
+     * channels-last map into NCHW for planar products, as the one-channel path would, cost more than the resize
+     * itself (a [4, 32, 88, 88] map resized by 1/2, 1/4, 1/8 and convolved: 14 / 8 / 9.5 ms planar against 7 / 4 /
+     * 2.7 ms in this order, one thread).
+     */
+    private static NDArray applyChannelsLast(NDArray x, float[] rh, float[] rw, int oh, int ow, boolean alongH,
+            boolean alongW) {
+        Shape sh = x.getShape();
+        long n = sh.get(0);
+        long c = sh.get(1);
+        int h = (int) sh.get(2);
+        int w = (int) sh.get(3);
+        NDManager m = x.getManager();
+        NDArray y = x.transpose(0, 2, 3, 1); // (N, H, W, C)
+        int rows = h;
+        if (alongH) {
+            try (NDArray rhA = constant(m, rh, new Shape(oh, h), x); NDArray flat = y.reshape(n, h, w * c)) {
+                y.close();
+                y = rhA.matMul(flat); // (N, OH, W*C)
+            }
+            rows = oh;
+        }
+        if (alongW) {
+            try (NDArray rwA = constant(m, rw, new Shape(ow, w), x); NDArray planes = y.reshape(n * rows, w, c)) {
+                y.close();
+                y = rwA.matMul(planes); // (N*OH, OW, C)
+            }
+        }
+        try (NDArray nhwc = y.reshape(n, rows, alongW ? ow : w, c)) {
+            y.close();
+            return nhwc.transpose(0, 3, 1, 2);
+        }
     }
 
     /**

@@ -46,6 +46,33 @@ class ResizeTest {
         }
     }
 
+    @Test
+    void severalChannelsGiveEachChannelsOwnResizeInBothLayoutsAndBothDirections() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(-1, 1, new Shape(2, 5, 12, 9));
+            NDArray channelsLast = ChannelsLast.copyOf(x, m);
+            for (boolean align : new boolean[] {false, true}) {
+                for (double s : new double[] {2, 0.5, 0.25, 1.0 / 3}) {
+                    for (NDArray in : new NDArray[] {x, channelsLast}) {
+                        NDArray y = Resize.scale(in, s, align);
+                        for (int b = 0; b < 2; b++) {
+                            for (int c = 0; c < 5; c++) {
+                                NDArray plane = x.get(b).get(c).reshape(1, 1, 12, 9); // one channel: planar path
+                                assertArrayEquals(Resize.scale(plane, s, align).toFloatArray(),
+                                        y.get(b).get(c).toFloatArray(), 1e-6f, "scale " + s + " align " + align);
+                            }
+                        }
+                        assertArrayEquals(new long[] {2, 5, (long) Math.floor(12 * s), (long) Math.floor(9 * s)},
+                                y.getShape().getShape());
+                    }
+                }
+                NDArray to = Resize.to(channelsLast, 7, 20, align);
+                assertArrayEquals(Resize.to(x.get(1).get(3).reshape(1, 1, 12, 9), 7, 20, align).toFloatArray(),
+                        to.get(1).get(3).toFloatArray(), 1e-6f);
+            }
+        }
+    }
+
     private static float[] slice(float[] a, int from, int n) {
         float[] r = new float[n];
         System.arraycopy(a, from, r, 0, n);
