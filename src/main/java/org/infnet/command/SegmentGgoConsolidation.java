@@ -9,6 +9,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.io.HuWindow;
+import org.infnet.io.NativeHeap;
 import org.infnet.model.ModelLocator;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -77,6 +78,8 @@ public class SegmentGgoConsolidation<T extends RealType<T>> implements Command {
             log.info("Inf-Net: segmentation cancelled");
         } catch (Exception e) {
             throw new IllegalStateException("Inf-Net multi-class segmentation failed: " + e.getMessage(), e);
+        } finally {
+            NativeHeap.trim(); // the engine's scratch memory back to the system between jobs
         }
     }
 }

@@ -12,6 +12,7 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.io.HuWindow;
+import org.infnet.io.NativeHeap;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -91,6 +92,8 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
             log.info("Inf-Net: segmentation cancelled");
         } catch (Exception e) {
             throw new IllegalStateException("Inf-Net segmentation failed: " + e.getMessage(), e);
+        } finally {
+            NativeHeap.trim(); // the engine's scratch memory back to the system between jobs
         }
     }
 }

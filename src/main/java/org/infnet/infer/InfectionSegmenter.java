@@ -20,7 +20,6 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import org.infnet.io.HuWindow;
-import org.infnet.io.NativeHeap;
 import org.infnet.io.Workers;
 import org.infnet.model.InfNetModel;
 
@@ -38,8 +37,7 @@ import org.infnet.model.InfNetModel;
  * <p>Memory: when the engine runs out of memory on a batch (a PyTorch allocation failure or a Java
  * {@link OutOfMemoryError}), the batch is retried at half the size, and later batches keep the smaller
  * size; only a failure at one slice per batch is an error. An image whose outputs cannot be held in
- * Java arrays (more than {@value #MAX_VOXELS} voxels) is refused before anything is allocated. After an
- * image, native memory the engine freed is given back to the system ({@link NativeHeap#trimIfDue}). One
+ * Java arrays (more than {@value #MAX_VOXELS} voxels) is refused before anything is allocated. One
  * segmenter (and one model) may be used by several threads at once.
  */
 public final class InfectionSegmenter {
@@ -204,7 +202,6 @@ public final class InfectionSegmenter {
             prob = o.prob;
             edge = o.edge;
         }
-        NativeHeap.trimIfDue(); // the engine's freed scratch memory back to the system
         return new Result(ArrayImgs.floats(prob, dims), ArrayImgs.unsignedBytes(mask, dims),
                 edge == null ? null : ArrayImgs.floats(edge, dims));
     }

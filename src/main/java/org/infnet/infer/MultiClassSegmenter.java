@@ -9,7 +9,6 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.io.HuWindow;
-import org.infnet.io.NativeHeap;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.MultiClassModel;
 
@@ -107,7 +106,6 @@ public final class MultiClassSegmenter {
         for (int c = 0; c < classes; c++) {
             maps.add(ArrayImgs.floats(prob[c], dims));
         }
-        NativeHeap.trimIfDue();
         return new Result(ArrayImgs.unsignedBytes(labels, dims), List.copyOf(maps), ArrayImgs.floats(pri, dims));
     }
 }

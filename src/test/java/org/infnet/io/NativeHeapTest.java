@@ -1,6 +1,5 @@
 package org.infnet.io;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class NativeHeapTest {
@@ -48,14 +46,4 @@ class NativeHeapTest {
         }
     }
 
-    @Test
-    void trimsAtMostOncePerInterval() {
-        long t0 = 5_000_000_000L;
-        AtomicLong last = new AtomicLong(t0 - NativeHeap.INTERVAL_NANOS);
-        assertTrue(NativeHeap.claim(last, t0));
-        assertFalse(NativeHeap.claim(last, t0 + 1));
-        assertFalse(NativeHeap.claim(last, t0 + NativeHeap.INTERVAL_NANOS - 1));
-        assertTrue(NativeHeap.claim(last, t0 + NativeHeap.INTERVAL_NANOS));
-        assertFalse(NativeHeap.claim(last, t0 + NativeHeap.INTERVAL_NANOS + 1));
-    }
 }
