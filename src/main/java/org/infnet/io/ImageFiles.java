@@ -108,8 +108,7 @@ public final class ImageFiles {
      * not modified.
      */
     public static void writeTiff(Path target, ImagePlus imp, Path... protectedPaths) throws IOException {
-        ImagePlus copy = imp.duplicate();
-        copy.setCalibration(imp.getCalibration());
+        ImagePlus copy = imp; // written from its own pixel arrays: a duplicate would double a stack's memory
         atomicWrite(target, out -> {
             // what FileSaver.saveAsTiff(Stack) does, but into our stream, so that write errors reach the caller
             FileInfo fi = copy.getFileInfo();
