@@ -78,9 +78,11 @@ public final class FrozenWeights implements AutoCloseable {
         var bp = bn.getParameters();
         try (NDManager tmp = manager.newSubManager()) {
             NDArray gamma = bp.get("gamma").getArray();
-            NDArray s = bp.get("runningVar").getArray().add(Layers.BN_EPSILON).sqrt();
-            s.attach(tmp);
-            s = gamma.div(s);
+            NDArray var = bp.get("runningVar").getArray().add(Layers.BN_EPSILON);
+            var.attach(tmp); // every intermediate in tmp: results are made in their first operand's manager
+            NDArray root = var.sqrt();
+            root.attach(tmp);
+            NDArray s = gamma.div(root);
             s.attach(tmp);
             NDArray w = conv.getParameters().get("weight").getArray();
             NDArray scaled = w.mul(s.reshape(-1, 1, 1, 1));

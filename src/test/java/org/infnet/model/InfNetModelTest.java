@@ -136,6 +136,14 @@ class InfNetModelTest {
             float[][] after = outputs(a, true);
             assertNotEquals(Arrays.toString(plain[InfNet.MAP2]), Arrays.toString(expected[InfNet.MAP2]));
             assertClose(expected[InfNet.MAP2], after[InfNet.MAP2], "after setWeights");
+            // freezing again after new weights frees the old copies and leaves no folding intermediate behind
+            a.freeze();
+            long frozenOnce = a.manager().getManagedArrays().size();
+            for (int i = 0; i < 2; i++) {
+                a.setWeights(b.weights(), "b");
+                a.freeze();
+                assertEquals(frozenOnce, a.manager().getManagedArrays().size(), "arrays after freezing again");
+            }
         }
     }
 
