@@ -55,9 +55,8 @@ final class SegmentCli {
         int streams = streams(a, dev);
         try (InfNetModel model = ModelLocator.open(a.get("model", ModelLocator.DEFAULT), dev)) {
             model.freeze();
-            // several files: one file per stream; one file (a stack): its slices split between the streams
-            FileSegmentation job = new FileSegmentation(
-                    new InfectionSegmenter(model, opt.withStreams(files.size() == 1 ? streams : 1)), a.has("edges"));
+            // several files: one group of files per stream; a single one (a stack): its slices split between them
+            FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, opt), a.has("edges"));
             long t0 = System.nanoTime();
             job.segmentAll(files, outDir, protectedPaths, streams, (f, w) -> out.printf(java.util.Locale.ROOT,
                     "%s: %d infected pixels (%.2f%%) -> %s%n", f.getFileName(), w.infectedPixels(),

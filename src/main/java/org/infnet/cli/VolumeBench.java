@@ -95,8 +95,7 @@ final class VolumeBench {
             throws IOException {
         List<Path> files = FileSegmentation.expand(List.of(input));
         FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
-                new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, batch)
-                        .withStreams(files.size() == 1 ? streams : 1)), false);
+                new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, batch)), false);
         job.segmentAll(files, outDir, files, streams, (f, w) -> { });
     }
 

@@ -145,7 +145,9 @@ public final class FileSegmentation {
      * thread; the engine's own threads are the caller's choice, see {@link
      * org.infnet.model.Engines#setIntraOpThreads}). A group is up to {@link InfectionSegmenter.Options#batchSize}
      * consecutive single-slice images (such as a folder of PNG slices): those of one size and pixel type go through
-     * the network together, as one batch; stacks and volumes are groups of their own. {@code each} receives the
+     * the network together, as one batch; stacks and volumes are groups of their own. With one group (say a volume or
+     * a stack) its slices are split between the streams instead ({@link
+     * InfectionSegmenter.Options#streams}; the segmenter's own setting is not used here). {@code each} receives the
      * files' results in input order, on the calling thread. The first failure stops the run: files not yet started
      * are skipped, and the failure is rethrown once the running ones end.
      *
@@ -155,11 +157,13 @@ public final class FileSegmentation {
             BiConsumer<Path, Written> each) throws IOException {
         List<List<Path>> groups = groups(files, segmenter.options().batchSize());
         if (streams <= 1 || groups.size() <= 1) {
+            FileSegmentation job = withStreams(Math.max(1, streams));
             for (List<Path> g : groups) {
-                report(g, segmentGroup(g, outDir, protectedPaths), each);
+                report(g, job.segmentGroup(g, outDir, protectedPaths), each);
             }
             return;
         }
+        FileSegmentation job = withStreams(1);
         ExecutorService pool = Workers.pool("infnet-files", streams);
         AtomicBoolean failed = new AtomicBoolean();
         try {
@@ -170,7 +174,7 @@ public final class FileSegmentation {
                         return null;
                     }
                     try {
-                        return segmentGroup(g, outDir, protectedPaths);
+                        return job.segmentGroup(g, outDir, protectedPaths);
                     } catch (IOException | RuntimeException | Error e) {
                         failed.set(true);
                         throw e;
@@ -193,6 +197,11 @@ public final class FileSegmentation {
         } finally {
             Workers.stop(pool, true);
         }
+    }
+
+    /** This job with its slices split between {@code n} streams. */
+    private FileSegmentation withStreams(int n) {
+        return new FileSegmentation(segmenter.with(segmenter.options().withStreams(n)), edges);
     }
 
     private static void report(List<Path> group, List<Written> written, BiConsumer<Path, Written> each) {
@@ -243,8 +252,7 @@ public final class FileSegmentation {
         List<Written> out = new ArrayList<>();
         if (!together) {
             for (Opened o : opened) {
-                out.add(guarded(o.input, written -> writeImage(o, segmentRaw(o.img, Progress.NONE), outDir,
-                        protectedPaths, written)));
+                out.add(segment(o, outDir, protectedPaths, Progress.NONE));
             }
             return out;
         }
@@ -337,8 +345,12 @@ public final class FileSegmentation {
         if (NiftiReader.isNifti(input)) {
             return guarded(input, written -> segmentNifti(input, outDir, protectedPaths, progress, written));
         }
-        Opened o = open(input);
-        return guarded(input, written -> writeImage(o, segmentRaw(o.img, progress), outDir, protectedPaths, written));
+        return segment(open(input), outDir, protectedPaths, progress);
+    }
+
+    /** Segments an image file that has been read, and writes its outputs (all or none). */
+    private Written segment(Opened o, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
+        return guarded(o.input, written -> writeImage(o, segmentRaw(o.img, progress), outDir, protectedPaths, written));
     }
 
     /** Writes the outputs of an image file's segmentation {@code r}. */

@@ -269,6 +269,21 @@ class StreamsTest {
     }
 
     @Test
+    void aSingleStackIsSplitBetweenTheStreams() throws IOException {
+        ij.ImageStack st = new ij.ImageStack(W, H);
+        for (int z = 0; z < D; z++) {
+            st.addSlice(new ByteProcessor(W, H, java.util.Arrays.copyOfRange(stack(), z * W * H, (z + 1) * W * H)));
+        }
+        Path tif = dir.resolve("stack.tif");
+        new FileSaver(new ImagePlus("stack", st)).saveAsTiffStack(tif.toString());
+        Identity id = new Identity();
+        FileSegmentation job = new FileSegmentation(new InfectionSegmenter(id,
+                new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2)), false); // one stream in its own options
+        job.segmentAll(List.of(tif), dir.resolve("out"), List.of(tif), 2, (f, w) -> { });
+        assertEquals(2, id.threads.stream().filter(t -> t.startsWith("infnet-segment")).count(), "ran on " + id.threads);
+    }
+
+    @Test
     void segmentAllWritesEveryFileAndReportsInInputOrder() throws IOException {
         Path in = dir.resolve("in");
         List<Path> files = pngSlices(in, 6, k -> W);
