@@ -23,7 +23,7 @@ public class GzipAB {
       for (ParallelGzip.Compression c : ParallelGzip.Compression.values()) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
         long t0 = System.nanoTime();
-        ParallelGzip.write(out, new byte[0], body, threads, c);
+        ParallelGzip.write(out, new byte[0], ParallelGzip.Body.of(body), threads, c);
         System.out.printf(Locale.ROOT, "%s, %d threads: %.2f s, %.1f %% of %d bytes%n", c, threads,
             (System.nanoTime() - t0) / 1e9, 100.0 * out.size() / body.length, body.length);
       }

@@ -100,17 +100,6 @@ public final class ParallelGzip {
     }
 
     /**
-     * Writes {@code head} followed by {@code body}, gzip-compressed, to {@code out} (not closed).
-     *
-     * @param threads compression threads (1: the calling thread only)
-     * @param compression how each member is deflated
-     */
-    public static void write(OutputStream out, byte[] head, byte[] body, int threads, Compression compression)
-            throws IOException {
-        write(out, head, Body.of(body), threads, compression);
-    }
-
-    /**
      * Writes {@code head} followed by {@code body}, gzip-compressed, to {@code out} (not closed); {@code body} is
      * encoded a chunk at a time on the compression threads.
      *

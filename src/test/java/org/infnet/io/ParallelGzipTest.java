@@ -40,7 +40,7 @@ class ParallelGzipTest {
         for (ParallelGzip.Compression c : ParallelGzip.Compression.values()) {
             for (int threads : new int[] {1, 2, 3}) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                ParallelGzip.write(out, head, body, threads, c);
+                ParallelGzip.write(out, head, ParallelGzip.Body.of(body), threads, c);
                 byte[] z = out.toByteArray();
                 assertArrayEquals(expected, gunzip(z), c + ", " + threads + " threads");
             int members = 0;
@@ -92,10 +92,10 @@ class ParallelGzipTest {
     void storedKeepsEveryByteAsItIs() throws IOException {
         byte[] zeros = new byte[1 << 20]; // as compressible as data can be
         ByteArrayOutputStream def = new ByteArrayOutputStream();
-        ParallelGzip.write(def, new byte[0], zeros, 1, ParallelGzip.Compression.DEFAULT);
+        ParallelGzip.write(def, new byte[0], ParallelGzip.Body.of(zeros), 1, ParallelGzip.Compression.DEFAULT);
         assertTrue(def.size() < zeros.length / 100, "default " + def.size());
         ByteArrayOutputStream stored = new ByteArrayOutputStream();
-        ParallelGzip.write(stored, new byte[0], zeros, 1, ParallelGzip.Compression.STORED);
+        ParallelGzip.write(stored, new byte[0], ParallelGzip.Body.of(zeros), 1, ParallelGzip.Compression.STORED);
         assertArrayEquals(zeros, gunzip(stored.toByteArray()));
         // stored blocks: the data, 5 bytes per block of at most 64 KiB, the gzip header and trailer
         assertTrue(stored.size() >= zeros.length && stored.size() < zeros.length + 1024, "stored " + stored.size());
@@ -110,7 +110,7 @@ class ParallelGzipTest {
     @Test
     void emptyBodyIsOneMember() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ParallelGzip.write(out, new byte[] {1, 2, 3}, new byte[0], 4, ParallelGzip.Compression.DEFAULT);
+        ParallelGzip.write(out, new byte[] {1, 2, 3}, ParallelGzip.Body.of(new byte[0]), 4, ParallelGzip.Compression.DEFAULT);
         assertArrayEquals(new byte[] {1, 2, 3}, gunzip(out.toByteArray()));
     }
 }
