@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +51,7 @@ final class BenchCli {
         } else {
             inference(a, out);
         }
-        double peak = status("VmHWM");
+        double peak = org.infnet.io.NativeHeap.statusMb("VmHWM");
         out.printf(Locale.ROOT, "peak RSS %.0f MB%n", peak);
         return 0;
     }
@@ -146,19 +144,5 @@ final class BenchCli {
         }
         return s + "OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", MKL_NUM_THREADS="
                 + System.getenv("MKL_NUM_THREADS");
-    }
-
-    /** A {@code /proc/self/status} field in MB ({@code VmRSS}, {@code VmHWM}), or NaN off Linux. */
-    static double status(String field) {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith(field + ":")) {
-                    return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

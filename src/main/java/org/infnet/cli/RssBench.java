@@ -77,6 +77,6 @@ final class RssBench {
         Thread.sleep(100);
         System.gc();
         Thread.sleep(100);
-        return BenchCli.status("VmRSS");
+        return org.infnet.io.NativeHeap.statusMb("VmRSS");
     }
 }

@@ -361,8 +361,7 @@ public final class InfectionSegmenter {
         UnitSource(RandomAccessibleInterval<T> image, HuWindow window) {
             this.image = image;
             this.window = window;
-            this.floats = image instanceof ArrayImg<?, ?> a && a.update(null) instanceof FloatArray fa
-                    ? fa.getCurrentStorageArray() : null;
+            this.floats = floatStorage(image);
             this.w = (int) image.dimension(0);
             this.h = (int) image.dimension(1);
         }
@@ -468,12 +467,18 @@ public final class InfectionSegmenter {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static float[] storage(Img<FloatType> img) {
-        if (img instanceof ArrayImg<?, ?> a && a.update(null) instanceof FloatArray fa) {
-            return fa.getCurrentStorageArray();
+        float[] f = floatStorage(img);
+        if (f == null) {
+            throw new IllegalStateException("expected an array image");
         }
-        throw new IllegalStateException("expected an array image");
+        return f;
+    }
+
+    /** The float array behind an array image of floats, or null for any other image. */
+    private static float[] floatStorage(RandomAccessibleInterval<?> img) {
+        return img instanceof ArrayImg<?, ?> a && a.update(null) instanceof FloatArray fa ? fa.getCurrentStorageArray()
+                : null;
     }
 
     /** The byte storage of an array-backed mask (for writers). */

@@ -1,6 +1,9 @@
 package org.infnet.io;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -44,5 +47,19 @@ public final class NativeHeap {
             unavailable = true; // not this JVM's: do not ask again
             return null;
         }
+    }
+
+    /** A {@code /proc/self/status} field in MB ({@code VmRSS}: resident now, {@code VmHWM}: peak), or NaN off Linux. */
+    public static double statusMb(String field) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith(field + ":")) {
+                    return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
     }
 }
