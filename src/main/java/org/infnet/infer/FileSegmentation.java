@@ -60,12 +60,10 @@ public final class FileSegmentation {
     public record Written(Path input, List<Path> outputs, long infectedPixels, long pixels) {}
 
     private final InfectionSegmenter segmenter;
-    private final boolean edges;
 
     /** @param segmenter the segmenter (its options give threshold and window); @param edges write edge maps */
     public FileSegmentation(InfectionSegmenter segmenter, boolean edges) {
         this.segmenter = segmenter.with(segmenter.options().withEdges(edges));
-        this.edges = edges;
     }
 
     /** Expands files and folders into the image files to segment, sorted, checking name clashes. */
@@ -201,7 +199,7 @@ public final class FileSegmentation {
 
     /** This job with its slices split between {@code n} streams. */
     private FileSegmentation withStreams(int n) {
-        return new FileSegmentation(segmenter.with(segmenter.options().withStreams(n)), edges);
+        return new FileSegmentation(segmenter.with(segmenter.options().withStreams(n)), segmenter.options().edges());
     }
 
     private static void report(List<Path> group, List<Written> written, BiConsumer<Path, Written> each) {
@@ -377,7 +375,7 @@ public final class FileSegmentation {
             ImageFiles.writeTiff(maskFile, ImageConversions.toImagePlus8(mask, w, h, d, base + "_mask", cal), prot);
         }
         written.add(maskFile);
-        if (edges) {
+        if (segmenter.options().edges()) {
             Path edge = outDir.resolve(base + "_edge.tif");
             ImageFiles.writeTiff(edge, ImageConversions.toImagePlus(InfectionSegmenter.floats(r.edge()), w, h, d,
                     base + "_edge", cal), prot);
@@ -420,7 +418,7 @@ public final class FileSegmentation {
         Path maskFile = outDir.resolve(base + "_mask.nii.gz");
         NiftiWriter.writeUInt8(maskFile, g, mask, prot);
         written.add(maskFile);
-        if (edges) {
+        if (segmenter.options().edges()) {
             Path edge = outDir.resolve(base + "_edge.nii.gz");
             NiftiWriter.writeFloat32(edge, g, InfectionSegmenter.floats(r.edge()), prot);
             written.add(edge);
