@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import org.infnet.nn.EngineArrays;
 
 /** Engine-specific switches that DJL does not expose through its engine-neutral API. */
 public final class Engines {
@@ -47,7 +48,7 @@ public final class Engines {
             throw new IllegalArgumentException(values.length + " values for an array of shape " + target.getShape());
         }
         try (NDManager tmp = target.getManager().newSubManager()) {
-            assign(target, tmp.create(values, target.getShape()));
+            assign(target, EngineArrays.floats(tmp, values, target.getShape()));
         }
     }
 

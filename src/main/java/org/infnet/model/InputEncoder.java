@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.infnet.nn.EngineArrays;
 
 /**
  * Turns gray slices in [0,1] (already at the network's side length) into the network input: the slice
@@ -38,7 +39,7 @@ public final class InputEncoder {
                 }
             }
         }
-        return m.create(data, new Shape(slices.size(), 3, side, side));
+        return EngineArrays.floats(m, data, new Shape(slices.size(), 3, side, side));
     }
 
     /** Stacks single-channel maps ({@code side * side} each) into a (B, 1, side, side) array. */
@@ -48,6 +49,6 @@ public final class InputEncoder {
         for (int b = 0; b < maps.size(); b++) {
             System.arraycopy(maps.get(b), 0, data, b * plane, plane);
         }
-        return m.create(data, new Shape(maps.size(), 1, side, side));
+        return EngineArrays.floats(m, data, new Shape(maps.size(), 1, side, side));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.infnet.io.SafeTensors;
+import org.infnet.nn.EngineArrays;
 import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.ReferenceNames;
 import org.infnet.nn.UNetConfig;
@@ -120,7 +121,7 @@ public final class MultiClassModel extends NetworkModel<MultiClassUNet> {
                 }
             }
         }
-        return m.create(data, new Shape(slices.size(), 6, side, side));
+        return EngineArrays.floats(m, data, new Shape(slices.size(), 6, side, side));
     }
 
     /** Evaluation-mode logits (B, classes, H, W) of an encoded input; the result lives in {@code m}. */

@@ -119,17 +119,17 @@ public final class Resize {
     }
 
     /**
-     * An interpolation matrix in memory the engine owns, on the device of {@code like}. On the CPU,
-     * {@code NDManager.create} wraps the Java buffer without copying ({@code torch::from_blob}), and
-     * the matrix product saves its operands for the backward pass: closing such a wrapper would let
-     * the garbage collector free memory the autograd graph still reads (corrupt, often NaN, gradients).
-     * The clone is owned by the engine, so closing the Java handle after the product is safe.
+     * An interpolation matrix in memory the engine owns ({@link EngineArrays}), on the device of {@code like}: the
+     * matrix product saves its operands for the backward pass, so the matrix must not be memory that only the
+     * garbage collector frees; closing its Java handle after the product is safe.
      */
     private static NDArray constant(NDManager m, float[] values, Shape shape, NDArray like) {
-        try (NDArray wrapped = m.create(values, shape)) {
-            return wrapped.getDevice().equals(like.getDevice())
-                    ? wrapped.duplicate()
-                    : wrapped.toDevice(like.getDevice(), true);
+        NDArray a = EngineArrays.floats(m, values, shape);
+        if (a.getDevice().equals(like.getDevice())) {
+            return a;
+        }
+        try (a) {
+            return a.toDevice(like.getDevice(), true);
         }
     }
 

@@ -18,6 +18,7 @@ import org.infnet.eval.Summary;
 import org.infnet.infer.LesionClasses;
 import org.infnet.model.Engines;
 import org.infnet.model.MultiClassModel;
+import org.infnet.nn.EngineArrays;
 import org.infnet.nn.Resize;
 import org.infnet.train.data.MultiClassSample;
 
@@ -199,7 +200,7 @@ public final class MultiClassTrainer extends EpochLoop<MultiClassValidation.Resu
             int s = cfg.sideFor(rate);
             try (NDManager m = model.manager().newSubManager()) {
                 NDArray x = net().encode(m, imgs, priors, side);
-                NDArray y = m.create(target, new Shape(to - from, classes, side, side));
+                NDArray y = EngineArrays.floats(m, target, new Shape(to - from, classes, side, side));
                 if (s != side) {
                     x = Resize.to(x, s, s, true);
                     y = Resize.to(y, s, s, true);
