@@ -1,37 +1,51 @@
 #!/usr/bin/env bash
-# Where RSS grows during `bench --rss`: runs it (trimming off, Native Memory Tracking on) and, after 100 and after
-# 900 slices, takes the JVM's native-memory diff (baseline at 100) and the resident size of every anonymous mapping
-# larger than 2 MB (Java heap, glibc arenas of 64 MB, thread stacks ...).
-#   bench/rss_native.sh [OUT_DIR]      (needs target/Inf_Net.jar; about a minute on 2 cores)
+# Where RSS grows during `bench --rss`: runs it with Native Memory Tracking and a 4 s pause after each sample, and
+# in the pauses after slices A and B (with TRIM set, after the allocator's free memory has been trimmed) reads the resident size of
+# every mapping (/proc/PID/smaps) and the JVM's native-memory diff. Prints the mappings whose RSS changed by more than
+# 1 MB: the Java heap (the one large anonymous mapping at a low address), glibc arenas (64 MB-aligned anonymous
+# mappings), libraries (named) ...
+#   bench/rss_native.sh [OUT_DIR]   env: BATCH (4), N (1000), A (N/10), B (N - N/10), TRIM (set: trim first); needs target/Inf_Net.jar
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${1:-/tmp/infnet-rss-native}"
+BATCH="${BATCH:-4}"; N="${N:-1000}"; A="${A:-$((N / 10))}"; B="${B:-$((N - N / 10))}"
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=2
-java -XX:NativeMemoryTracking=summary -Dinfnet.trimNativeHeap=false -Dai.djl.pytorch.num_threads=2 \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar target/Inf_Net.jar bench --rss 1000 --batch 4 > "$OUT/rss.txt" 2>&1 &
+java -XX:NativeMemoryTracking=summary -Dai.djl.pytorch.num_threads=2 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -jar target/Inf_Net.jar bench --rss "$N" --batch "$BATCH" ${TRIM:+--trim} --pause 4000 > "$OUT/rss.txt" 2>&1 &
 pid=$!
-maps() {  # resident size of each anonymous mapping over 2 MB: start address, size MB, RSS MB
+maps() {  # every mapping: start address, size KB, RSS KB, name (anon when none)
     python3 - "$pid" <<'PY'
 import re, sys
 cur = None
 for line in open(f"/proc/{sys.argv[1]}/smaps"):
     m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(\S*)", line)
     if m:
-        cur = (m.group(1), (int(m.group(2), 16) - int(m.group(1), 16)) >> 20, m.group(3) == "")
-    elif line.startswith("Rss:") and cur[2] and int(line.split()[1]) > 2048:
-        print(f"{cur[0]} {cur[1]} MB rss {int(line.split()[1]) >> 10} MB")
+        cur = (m.group(1), (int(m.group(2), 16) - int(m.group(1), 16)) >> 10, m.group(3) or "anon")
+    elif line.startswith("Rss:"):
+        print(cur[0], cur[1], line.split()[1], cur[2])
 PY
 }
-until grep -q '^100,' "$OUT/rss.txt"; do sleep 0.3; done
+until grep -q "^$A," "$OUT/rss.txt"; do sleep 0.2; done
 jcmd "$pid" VM.native_memory baseline > /dev/null
-maps > "$OUT/maps100.txt"
-until grep -q '^900,' "$OUT/rss.txt"; do sleep 0.3; done
+maps > "$OUT/mapsA.txt"
+until grep -q "^$B," "$OUT/rss.txt"; do sleep 0.2; done
 jcmd "$pid" VM.native_memory summary.diff > "$OUT/nmt_diff.txt"
-maps > "$OUT/maps900.txt"
+maps > "$OUT/mapsB.txt"
 wait "$pid"
 grep -v WARN "$OUT/rss.txt"
-echo "== anonymous mappings after 100 | after 900 slices"
-join -a1 -a2 <(sort "$OUT/maps100.txt") <(sort "$OUT/maps900.txt")
-echo "== JVM native memory, 900 vs 100 slices"
+echo "== mappings whose RSS changed by more than 1 MB between slices $A and $B (in a pause)"
+python3 - "$OUT/mapsA.txt" "$OUT/mapsB.txt" <<'PY'
+import sys
+def load(f):
+    return {a: (int(s), int(r), n.strip()) for a, s, r, n in (l.split(None, 3) for l in open(f))}
+a, b = load(sys.argv[1]), load(sys.argv[2])
+for k in sorted(set(a) | set(b)):
+    sa, ra, n = a.get(k, (0, 0, ""))
+    sb, rb, nb = b.get(k, (0, 0, ""))
+    if abs(rb - ra) > 1024:
+        print(f"{k} {n or nb} size {max(sa, sb) >> 10} MB: RSS {ra >> 10} -> {rb >> 10} MB")
+print(f"all mappings: RSS {sum(v[1] for v in a.values()) >> 10} -> {sum(v[1] for v in b.values()) >> 10} MB")
+PY
+echo "== JVM native memory, slice $B vs slice $A"
 grep -E '^Total|^-' "$OUT/nmt_diff.txt"

@@ -15,7 +15,8 @@
 #                                           of RUNS after 3 warm-up runs. Java times its whole predictor path
 #                                           (resize, encode, network, resize back), Python the network alone.
 #   volume_slices_per_s.FORMAT.ARCH         end to end `segment` of a SLICES-slice 512x512 volume (Java only)
-#   rss_ratio.ARCH                          RSS after RSS_SLICES / after RSS_SLICES/10 segmented slices (Java only)
+#   rss_ratio.ARCH                          RSS after RSS_SLICES / after RSS_SLICES/10 segmented slices, measured as
+#                                           the process runs (no forced collection; Java only)
 #   train_img_per_s.ARCH.SIDE               training images/s at each scale (batch TRAIN_BATCH, median of STEPS
 #                                           steps after 1 warm-up); .multiscale = one 0.75/1/1.25 iteration
 # The full Inf-Net is the paper's network (random weights: timing does not depend on them); the compact model

@@ -10,18 +10,27 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.Progress;
 import org.infnet.io.HuWindow;
+import org.infnet.io.NativeHeap;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
 import org.infnet.phantom.PhantomGenerator;
 import org.infnet.phantom.PhantomVolume;
 
 /**
- * {@code bench --rss N [--model NAME|DIR] [--batch 4]}: segments N 512x512 phantom HU slices in one process,
- * {@code batch} slices per {@link InfectionSegmenter#segment} call (the path of the Fiji command and of
- * {@code segment}), cycling over 8 distinct slices, and prints the resident set size ({@code VmRSS}, after a
- * {@link System#gc()}) every N/10 slices with the JVM's share of it (committed Java heap and committed non-heap:
- * code cache, metaspace; the rest is native: PyTorch, the allocator, thread stacks), then the ratio RSS(N) /
- * RSS(N/10) (target: at most 1.05).
+ * {@code bench --rss N [--model NAME|DIR] [--batch 4] [--gc] [--trim] [--pause MS]}: segments N 512x512 phantom HU
+ * slices in one process, {@code batch} slices per {@link InfectionSegmenter#segment} call (the path of the Fiji
+ * command and of {@code segment}), cycling over 8 distinct slices, and prints the resident set size ({@code VmRSS})
+ * every N/10 slices with the JVM's share of it (committed Java heap and committed non-heap: code cache, metaspace;
+ * the rest is native: PyTorch, the allocator, thread stacks, less heap pages not touched yet), then the ratio
+ * RSS(N) / RSS(N/10) (target: at most 1.05).
+ *
+ * <p>By default the process is measured as it runs, as {@code ps} would see it during a batch job. {@code --gc}
+ * forces two full collections before each sample (the JVM then shrinks its heap, and later touches its pages
+ * again: with the default collector this, not the work, makes RSS grow between samples). {@code --trim} adds, after
+ * each sample, the RSS once the native allocator has given its free memory back ({@link NativeHeap#trim()}): memory
+ * in use, so that a leak (which grows it) can be told from memory the allocator keeps for reuse (which it does
+ * not); trimming changes the later samples too. {@code --pause MS} waits after each sample, a quiet moment for an
+ * outside tool to read {@code /proc/PID/smaps} ({@code bench/rss_native.sh}).
  */
 final class RssBench {
 
@@ -31,15 +40,19 @@ final class RssBench {
         int total = a.integer("rss", 1000);
         int batch = BenchCli.batches(a, "4")[0];
         int every = Math.max(batch, total / 10);
+        boolean gc = a.has("gc");
+        boolean trim = a.has("trim");
+        long pauseMs = a.integer("pause", 0);
         PhantomVolume v = new PhantomGenerator(5).volume(PhantomGenerator.Params.defaults(), 8, 5.0);
         int plane = v.width() * v.height();
         try (InfNetModel model = BenchCli.open(a.get("model", ModelLocator.DEFAULT))) {
             model.freeze();
             InfectionSegmenter seg = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch));
-            out.println("slices,VmRSS_MB,java_heap_committed_MB,java_nonheap_committed_MB,rest_MB,seconds");
+            out.println("slices,VmRSS_MB,java_heap_committed_MB,java_nonheap_committed_MB,rest_MB,seconds"
+                    + (trim ? ",trimmed_VmRSS_MB" : ""));
             long t0 = System.nanoTime();
-            double first = Double.NaN;
-            double last = Double.NaN;
+            double[] first = {Double.NaN, Double.NaN};
+            double[] last = new double[2];
             int done = 0;
             int next = every;
             while (done < total) {
@@ -52,31 +65,42 @@ final class RssBench {
                 seg.segment(img, Progress.NONE);
                 done += n;
                 if (done >= next || done == total) {
-                    double rss = rssAfterGc();
+                    if (gc) {
+                        collect();
+                    }
+                    double rss = NativeHeap.statusMb("VmRSS");
                     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
                     double heap = mem.getHeapMemoryUsage().getCommitted() / 1048576.0;
                     double nonHeap = mem.getNonHeapMemoryUsage().getCommitted() / 1048576.0;
-                    out.printf(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f%n", done, rss, heap, nonHeap, rss - heap - nonHeap,
-                            (System.nanoTime() - t0) / 1e9);
-                    if (Double.isNaN(first)) {
-                        first = rss;
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    double trimmed = trim && NativeHeap.trim() != null ? NativeHeap.statusMb("VmRSS") : Double.NaN;
+                    out.printf(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f%s%n", done, rss, heap, nonHeap,
+                            rss - heap - nonHeap, seconds, trim ? String.format(Locale.ROOT, ",%.1f", trimmed) : "");
+                    out.flush();
+                    Thread.sleep(pauseMs);
+                    if (Double.isNaN(first[0])) {
+                        first = new double[] {rss, trimmed};
                     }
-                    last = rss;
+                    last = new double[] {rss, trimmed};
                     next += every;
                 }
             }
-            out.printf(Locale.ROOT, "RSS after %d slices / after %d slices = %.1f / %.1f MB = %.3f (target <= 1.05)%n",
-                    total, every, last, first, last / first);
-            out.println(BenchCli.figure("rss_ratio." + model.descriptor().architecture(), last / first));
+            out.printf(Locale.ROOT, "RSS after %d slices / after %d slices%s = %.1f / %.1f MB = %.3f (target <= 1.05)%n",
+                    total, every, gc ? " (each after full collections)" : "", last[0], first[0], last[0] / first[0]);
+            out.println(BenchCli.figure("rss_ratio." + model.descriptor().architecture() + (gc ? ".gc" : ""),
+                    last[0] / first[0]));
+            if (trim) {
+                out.printf(Locale.ROOT, "in use (RSS once the allocator's free memory is trimmed) after %d / after %d"
+                        + " slices = %.1f / %.1f MB = %.3f%n", total, every, last[1], first[1], last[1] / first[1]);
+            }
         }
     }
 
-    /** {@code VmRSS} in MB after two collections. */
-    static double rssAfterGc() throws InterruptedException {
+    /** Two full collections, each followed by 100 ms for the collector's cleanup to run. */
+    private static void collect() throws InterruptedException {
         System.gc();
         Thread.sleep(100);
         System.gc();
         Thread.sleep(100);
-        return org.infnet.io.NativeHeap.statusMb("VmRSS");
     }
 }

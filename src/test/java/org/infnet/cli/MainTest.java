@@ -94,4 +94,21 @@ class MainTest {
         assertEquals(1, badModel.status());
         assertTrue(badModel.err().contains("not found"), badModel.err());
     }
+
+    @Test
+    void rssBenchSamplesResidentMemoryAndMemoryInUse() {
+        Run r = run("bench", "--rss", "8", "--batch", "4", "--trim");
+        assertEquals(0, r.status(), r.err());
+        String[] samples = r.out().lines().filter(l -> l.matches("[48],.*")).toArray(String[]::new);
+        assertEquals(2, samples.length, r.out());
+        for (String l : samples) {
+            String[] c = l.split(",");
+            assertEquals(7, c.length, l); // slices, VmRSS, heap, non-heap, rest, seconds, trimmed VmRSS
+            double rss = Double.parseDouble(c[1]);
+            double trimmed = Double.parseDouble(c[6]);
+            assertTrue(rss > 100 && trimmed > 50 && trimmed <= rss + 64, l); // a trim returns memory, it adds none
+        }
+        assertTrue(r.out().contains("RSS after 8 slices / after 4 slices") && r.out().contains("in use (RSS once"),
+                r.out());
+    }
 }
