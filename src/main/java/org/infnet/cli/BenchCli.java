@@ -26,7 +26,7 @@ import org.infnet.nn.InfNetConfig;
  *       back), trainable values, multiply-adds;
  *   <li>{@code --volume N [--format nifti|nifti-float32|png]}: end-to-end slices per second on an N-slice
  *       512x512 phantom volume ({@link VolumeBench});
- *   <li>{@code --rss N [--gc] [--trim] [--pause MS]}: resident memory after N/10 and after N segmented slices ({@link RssBench});
+ *   <li>{@code --rss N [--gc] [--trim] [--maps] [--pause MS]}: resident memory after N/10 and after N segmented slices ({@link RssBench});
  *   <li>{@code --train [--arch A ...]}: training images per second per scale ({@link TrainBench}).
  * </ul>
  *
@@ -39,7 +39,7 @@ final class BenchCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("model", "arch", "batch", "runs", "warmup", "volume", "format", "rss", "steps",
-                "train-batch", "scales", "keep", "streams", "pause"), Set.of("train", "gc", "trim"));
+                "train-batch", "scales", "keep", "streams", "pause"), Set.of("train", "gc", "trim", "maps"));
         out.printf(Locale.ROOT, "engine %s, %d cores, %s%n", Engine.getInstance().getEngineName(),
                 Runtime.getRuntime().availableProcessors(), threads());
         if (a.has("volume")) {

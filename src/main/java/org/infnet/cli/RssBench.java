@@ -1,9 +1,14 @@
 package org.infnet.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
@@ -17,8 +22,8 @@ import org.infnet.phantom.PhantomGenerator;
 import org.infnet.phantom.PhantomVolume;
 
 /**
- * {@code bench --rss N [--model NAME|DIR] [--batch 4] [--gc] [--trim] [--pause MS]}: segments N 512x512 phantom HU
- * slices in one process, {@code batch} slices per {@link InfectionSegmenter#segment} call (the path of the Fiji
+ * {@code bench --rss N [--model NAME|DIR] [--batch 4] [--gc] [--trim] [--maps] [--pause MS]}: segments N 512x512
+ * phantom HU slices in one process, {@code batch} slices per {@link InfectionSegmenter#segment} call (the path of the Fiji
  * command and of {@code segment}), cycling over 8 distinct slices, and prints the resident set size ({@code VmRSS})
  * every N/10 slices with the JVM's share of it (committed Java heap and committed non-heap: code cache, metaspace;
  * the rest is native: PyTorch, the allocator, thread stacks, less heap pages not touched yet), then the ratio
@@ -29,7 +34,8 @@ import org.infnet.phantom.PhantomVolume;
  * again: with the default collector this, not the work, makes RSS grow between samples). {@code --trim} adds, after
  * each sample, the RSS once the native allocator has given its free memory back ({@link NativeHeap#trim()}): memory
  * in use, so that a leak (which grows it) can be told from memory the allocator keeps for reuse (which it does
- * not); trimming changes the later samples too. {@code --pause MS} waits after each sample, a quiet moment for an
+ * not); trimming changes the later samples too. {@code --maps} adds the resident size by kind of mapping
+ * ({@link #residentByMapping}). {@code --pause MS} waits after each sample, a quiet moment for an
  * outside tool to read {@code /proc/PID/smaps} ({@code bench/rss_native.sh}).
  */
 final class RssBench {
@@ -42,6 +48,7 @@ final class RssBench {
         int every = Math.max(batch, total / 10);
         boolean gc = a.has("gc");
         boolean trim = a.has("trim");
+        boolean maps = a.has("maps");
         long pauseMs = a.integer("pause", 0);
         PhantomVolume v = new PhantomGenerator(5).volume(PhantomGenerator.Params.defaults(), 8, 5.0);
         int plane = v.width() * v.height();
@@ -76,6 +83,9 @@ final class RssBench {
                     double trimmed = trim && NativeHeap.trim() != null ? NativeHeap.statusMb("VmRSS") : Double.NaN;
                     out.printf(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f%s%n", done, rss, heap, nonHeap,
                             rss - heap - nonHeap, seconds, trim ? String.format(Locale.ROOT, ",%.1f", trimmed) : "");
+                    if (maps) {
+                        out.println("  resident by mapping: " + residentByMapping());
+                    }
                     out.flush();
                     Thread.sleep(pauseMs);
                     if (Double.isNaN(first[0])) {
@@ -102,5 +112,36 @@ final class RssBench {
         Thread.sleep(100);
         System.gc();
         Thread.sleep(100);
+    }
+
+    private static final Pattern MAPPING = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+) \\S+ \\S+ \\S+ \\S+\\s*(\\S*)");
+
+    /**
+     * The resident size of the process's mappings ({@code /proc/self/smaps}) in four groups: glibc's arena heaps (the
+     * anonymous mappings aligned to, and at most, 64 MB), its main heap ({@code [heap]}), the other anonymous
+     * mappings (the Java heap, thread stacks, the JVM's own memory) and files (libraries, the class-data archive).
+     */
+    static String residentByMapping() {
+        long[] kb = new long[4];
+        int group = 2;
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+                Matcher m = MAPPING.matcher(l);
+                if (m.find()) {
+                    long start = Long.parseUnsignedLong(m.group(1), 16);
+                    long size = Long.parseUnsignedLong(m.group(2), 16) - start;
+                    String name = m.group(3);
+                    long arena = 64L << 20;
+                    group = name.equals("[heap]") ? 1 : !name.isEmpty() ? 3
+                            : (start & (arena - 1)) == 0 && size <= arena ? 0 : 2;
+                } else if (l.startsWith("Rss:")) {
+                    kb[group] += Long.parseLong(l.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unavailable (" + e.getMessage() + ")";
+        }
+        return String.format(Locale.ROOT, "glibc arenas %d MB, main heap %d MB, other anonymous (Java heap ...) %d MB,"
+                + " files %d MB", kb[0] >> 10, kb[1] >> 10, kb[2] >> 10, kb[3] >> 10);
     }
 }

@@ -97,7 +97,7 @@ class MainTest {
 
     @Test
     void rssBenchSamplesResidentMemoryAndMemoryInUse() {
-        Run r = run("bench", "--rss", "8", "--batch", "4", "--trim");
+        Run r = run("bench", "--rss", "8", "--batch", "4", "--trim", "--maps");
         assertEquals(0, r.status(), r.err());
         String[] samples = r.out().lines().filter(l -> l.matches("[48],.*")).toArray(String[]::new);
         assertEquals(2, samples.length, r.out());
@@ -109,6 +109,8 @@ class MainTest {
             assertTrue(rss > 100 && trimmed > 50 && trimmed <= rss + 64, l); // a trim returns memory, it adds none
         }
         assertTrue(r.out().contains("RSS after 8 slices / after 4 slices") && r.out().contains("in use (RSS once"),
+                r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("  resident by mapping: glibc arenas \\d+ MB, .*")).count(),
                 r.out());
     }
 }
