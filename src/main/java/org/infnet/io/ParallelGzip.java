@@ -40,62 +40,47 @@ public final class ParallelGzip {
     private ParallelGzip() {}
 
     /**
-     * The bytes to compress, encoded a chunk at a time (so that, say, a float volume is never copied whole into
-     * bytes). Chunks start at multiples of {@link #CHUNK}.
+     * The bytes to compress: {@code length} bytes that {@code encoder} produces a chunk at a time (so that, say, a
+     * float volume is never copied whole into bytes).
      */
-    public interface Body {
-        /** Number of bytes. */
-        int length();
+    public record Body(int length, Encoder encoder) {
 
-        /** Writes bytes {@code [from, from + n)} to {@code dst[0, n)}. */
-        void encode(int from, byte[] dst, int n);
-
-        /** Writes all the bytes to {@code out} uncompressed, a chunk at a time. */
-        default void writeTo(OutputStream out) throws IOException {
-            byte[] chunk = new byte[Math.min(CHUNK, length())];
-            for (int at = 0; at < length(); at += chunk.length) {
-                int n = Math.min(chunk.length, length() - at);
-                encode(at, chunk, n);
-                out.write(chunk, 0, n);
-            }
+        /** Writes bytes {@code [from, from + n)} of a body to {@code dst[0, n)}. */
+        @FunctionalInterface
+        public interface Encoder {
+            void encode(int from, byte[] dst, int n);
         }
 
         /** The bytes of {@code b} as they are. */
-        static Body of(byte[] b) {
-            return of(b.length, (from, dst, n) -> System.arraycopy(b, from, dst, 0, n));
+        public static Body of(byte[] b) {
+            return new Body(b.length, (from, dst, n) -> System.arraycopy(b, from, dst, 0, n));
         }
 
         /** {@code values} as little-endian float32 (4 bytes each). */
-        static Body littleEndian(float[] values) {
-            return of(Math.multiplyExact(values.length, 4), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
+        public static Body littleEndian(float[] values) {
+            return new Body(Math.multiplyExact(values.length, 4), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
                     .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from / 4, n / 4));
         }
 
         /** {@code values} as little-endian int16 (2 bytes each). */
-        static Body littleEndian(short[] values) {
-            return of(Math.multiplyExact(values.length, 2), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
+        public static Body littleEndian(short[] values) {
+            return new Body(Math.multiplyExact(values.length, 2), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
                     .order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(values, from / 2, n / 2));
         }
 
-        /** {@code length} bytes encoded by {@code encoder} (an {@link #encode} implementation). */
-        private static Body of(int length, Encoder encoder) {
-            return new Body() {
-                @Override
-                public int length() {
-                    return length;
-                }
-
-                @Override
-                public void encode(int from, byte[] dst, int n) {
-                    encoder.encode(from, dst, n);
-                }
-            };
+        /** Writes all the bytes to {@code out} uncompressed. */
+        public void writeTo(OutputStream out) throws IOException {
+            writeTo(out, 0, length);
         }
 
-        /** What {@link #encode} does. */
-        @FunctionalInterface
-        interface Encoder {
-            void encode(int from, byte[] dst, int n);
+        /** Writes bytes {@code [from, to)} to {@code out}, encoded a chunk of at most {@link #CHUNK} at a time. */
+        void writeTo(OutputStream out, int from, int to) throws IOException {
+            byte[] chunk = new byte[Math.min(CHUNK, to - from)];
+            for (int at = from; at < to; at += chunk.length) {
+                int n = Math.min(chunk.length, to - at);
+                encoder.encode(at, chunk, n);
+                out.write(chunk, 0, n);
+            }
         }
     }
 
@@ -174,12 +159,7 @@ public final class ParallelGzip {
             }
         }) {
             z.write(head);
-            byte[] chunk = new byte[Math.min(CHUNK, to - from)];
-            for (int at = from; at < to; at += chunk.length) {
-                int n = Math.min(chunk.length, to - at);
-                body.encode(at, chunk, n);
-                z.write(chunk, 0, n);
-            }
+            body.writeTo(z, from, to);
         }
     }
 }

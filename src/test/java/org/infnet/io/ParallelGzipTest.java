@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
@@ -68,7 +70,7 @@ class ParallelGzipTest {
         for (int threads : new int[] {1, 2}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ParallelGzip.write(out, head, ParallelGzip.Body.littleEndian(f), threads, ParallelGzip.Compression.STORED);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(gunzip(out.toByteArray())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(gunzip(out.toByteArray())).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(head.length + 4 * f.length, b.remaining());
             assertEquals(9, b.get());
             b.position(head.length);
@@ -76,8 +78,9 @@ class ParallelGzipTest {
                 assertEquals(v, b.getFloat(), 0f);
             }
             out.reset();
-            ParallelGzip.write(out, new byte[0], ParallelGzip.Body.littleEndian(s), threads, ParallelGzip.Compression.DEFAULT);
-            b = java.nio.ByteBuffer.wrap(gunzip(out.toByteArray())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ParallelGzip.write(out, new byte[0], ParallelGzip.Body.littleEndian(s), threads,
+                    ParallelGzip.Compression.DEFAULT);
+            b = ByteBuffer.wrap(gunzip(out.toByteArray())).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(2 * s.length, b.remaining());
             for (short v : s) {
                 assertEquals(v, b.getShort());
@@ -110,7 +113,8 @@ class ParallelGzipTest {
     @Test
     void emptyBodyIsOneMember() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ParallelGzip.write(out, new byte[] {1, 2, 3}, ParallelGzip.Body.of(new byte[0]), 4, ParallelGzip.Compression.DEFAULT);
+        ParallelGzip.write(out, new byte[] {1, 2, 3}, ParallelGzip.Body.of(new byte[0]), 4,
+                ParallelGzip.Compression.DEFAULT);
         assertArrayEquals(new byte[] {1, 2, 3}, gunzip(out.toByteArray()));
     }
 }
