@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
+import org.infnet.io.NativeHeap;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
 import org.infnet.nn.CompositeBlock;
@@ -26,7 +27,8 @@ import org.infnet.nn.InfNetConfig;
  *       back), trainable values, multiply-adds;
  *   <li>{@code --volume N [--format nifti|nifti-float32|png]}: end-to-end slices per second on an N-slice
  *       512x512 phantom volume ({@link VolumeBench});
- *   <li>{@code --rss N [--gc] [--trim] [--maps] [--pause MS]}: resident memory after N/10 and after N segmented slices ({@link RssBench});
+ *   <li>{@code --rss N [--gc] [--trim] [--maps] [--pause MS]}: resident memory after N/10 and after N segmented
+ *       slices ({@link RssBench});
  *   <li>{@code --train [--arch A ...]}: training images per second per scale ({@link TrainBench}).
  * </ul>
  *
@@ -51,7 +53,7 @@ final class BenchCli {
         } else {
             inference(a, out);
         }
-        double peak = org.infnet.io.NativeHeap.statusMb("VmHWM");
+        double peak = NativeHeap.statusMb("VmHWM");
         out.printf(Locale.ROOT, "peak RSS %.0f MB%n", peak);
         return 0;
     }

@@ -23,11 +23,11 @@ import org.infnet.phantom.PhantomVolume;
 
 /**
  * {@code bench --rss N [--model NAME|DIR] [--batch 4] [--gc] [--trim] [--maps] [--pause MS]}: segments N 512x512
- * phantom HU slices in one process, {@code batch} slices per {@link InfectionSegmenter#segment} call (the path of the Fiji
- * command and of {@code segment}), cycling over 8 distinct slices, and prints the resident set size ({@code VmRSS})
- * every N/10 slices with the JVM's share of it (committed Java heap and committed non-heap: code cache, metaspace;
- * the rest is native: PyTorch, the allocator, thread stacks, less heap pages not touched yet), then the ratio
- * RSS(N) / RSS(N/10) (target: at most 1.05).
+ * phantom HU slices in one process, {@code batch} slices per {@link InfectionSegmenter#segment} call (the path of
+ * the Fiji command and of {@code segment}), cycling over 8 distinct slices, and prints the resident set size
+ * ({@code VmRSS}) every N/10 slices with the JVM's share of it (committed Java heap and committed non-heap: code
+ * cache, metaspace; the rest is native memory, PyTorch, the allocator, thread stacks, minus committed heap pages not
+ * touched yet), then the ratio RSS(N) / RSS(N/10) (target: at most 1.05).
  *
  * <p>By default the process is measured as it runs, as {@code ps} would see it during a batch job. {@code --gc}
  * forces two full collections before each sample (the JVM then shrinks its heap, and later touches its pages
@@ -35,12 +35,15 @@ import org.infnet.phantom.PhantomVolume;
  * each sample, the RSS once the native allocator has given its free memory back ({@link NativeHeap#trim()}): memory
  * in use, so that a leak (which grows it) can be told from memory the allocator keeps for reuse (which it does
  * not); trimming changes the later samples too. {@code --maps} adds the resident size by kind of mapping
- * ({@link #residentByMapping}). {@code --pause MS} waits after each sample, a quiet moment for an
- * outside tool to read {@code /proc/PID/smaps} ({@code bench/rss_native.sh}).
+ * ({@link #residentByMapping}). {@code --pause MS} waits after each sample, a quiet moment for an outside tool to
+ * read {@code /proc/PID/smaps} ({@code bench/rss_native.sh}).
  */
 final class RssBench {
 
     private RssBench() {}
+
+    /** One sample: RSS in MB, and RSS after trimming the native heap (NaN unless {@code --trim}). */
+    private record Sample(double rss, double trimmed) {}
 
     static void run(Args a, PrintStream out) throws Exception {
         int total = a.integer("rss", 1000);
@@ -58,8 +61,8 @@ final class RssBench {
             out.println("slices,VmRSS_MB,java_heap_committed_MB,java_nonheap_committed_MB,rest_MB,seconds"
                     + (trim ? ",trimmed_VmRSS_MB" : ""));
             long t0 = System.nanoTime();
-            double[] first = {Double.NaN, Double.NaN};
-            double[] last = new double[2];
+            Sample first = null;
+            Sample last = null;
             int done = 0;
             int next = every;
             while (done < total) {
@@ -88,20 +91,22 @@ final class RssBench {
                     }
                     out.flush();
                     Thread.sleep(pauseMs);
-                    if (Double.isNaN(first[0])) {
-                        first = new double[] {rss, trimmed};
+                    last = new Sample(rss, trimmed);
+                    if (first == null) {
+                        first = last;
                     }
-                    last = new double[] {rss, trimmed};
                     next += every;
                 }
             }
             out.printf(Locale.ROOT, "RSS after %d slices / after %d slices%s = %.1f / %.1f MB = %.3f (target <= 1.05)%n",
-                    total, every, gc ? " (each after full collections)" : "", last[0], first[0], last[0] / first[0]);
+                    total, every, gc ? " (each after full collections)" : "", last.rss(), first.rss(),
+                    last.rss() / first.rss());
             out.println(BenchCli.figure("rss_ratio." + model.descriptor().architecture() + (gc ? ".gc" : ""),
-                    last[0] / first[0]));
+                    last.rss() / first.rss()));
             if (trim) {
                 out.printf(Locale.ROOT, "in use (RSS once the allocator's free memory is trimmed) after %d / after %d"
-                        + " slices = %.1f / %.1f MB = %.3f%n", total, every, last[1], first[1], last[1] / first[1]);
+                        + " slices = %.1f / %.1f MB = %.3f%n", total, every, last.trimmed(), first.trimmed(),
+                        last.trimmed() / first.trimmed());
             }
         }
     }

@@ -38,8 +38,8 @@ import org.infnet.train.data.InfNetDataset;
  * asked, {@code NAME_edge.tif}. A NIfTI input ({@code NAME.nii} or {@code NAME.nii.gz}, see
  * {@link NiftiReader}: HU values, canonical axial layout) is segmented slice by slice while it is read
  * ({@link NiftiReader#start}) and gives NIfTI volumes in the same layout and position:
- * {@code NAME_prob.nii.gz} (float32), {@code NAME_mask.nii.gz} (uint8, 0/1) and, when asked, {@code NAME_edge.nii.gz}. Inputs are files or
- * folders (their image files, not recursive).
+ * {@code NAME_prob.nii.gz} (float32), {@code NAME_mask.nii.gz} (uint8, 0/1) and, when asked,
+ * {@code NAME_edge.nii.gz}. Inputs are files or folders (their image files, not recursive).
  *
  * <p>Safety: every file is written atomically; an input is never overwritten; two inputs with the same
  * base name are refused before anything is written, and so is an output folder that is one of the input

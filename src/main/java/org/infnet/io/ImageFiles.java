@@ -104,18 +104,17 @@ public final class ImageFiles {
     }
 
     /**
-     * Writes an ImagePlus (2D or stack, any bit depth) as TIFF, atomically. The ImagePlus is
-     * not modified.
+     * Writes an ImagePlus (2D or stack, any bit depth) as TIFF, atomically, from its own pixel arrays (no copy). The
+     * ImagePlus is not modified.
      */
     public static void writeTiff(Path target, ImagePlus imp, Path... protectedPaths) throws IOException {
-        ImagePlus copy = imp; // written from its own pixel arrays: a duplicate would double a stack's memory
         atomicWrite(target, out -> {
             // what FileSaver.saveAsTiff(Stack) does, but into our stream, so that write errors reach the caller
-            FileInfo fi = copy.getFileInfo();
-            fi.info = copy.getInfoProperty();
-            fi.description = new FileSaver(copy).getDescriptionString();
-            if (copy.getStackSize() > 1) {
-                fi.sliceLabels = copy.getStack().getSliceLabels();
+            FileInfo fi = imp.getFileInfo();
+            fi.info = imp.getInfoProperty();
+            fi.description = new FileSaver(imp).getDescriptionString();
+            if (imp.getStackSize() > 1) {
+                fi.sliceLabels = imp.getStack().getSliceLabels();
             }
             new TiffEncoder(fi).write(out);
         }, protectedPaths);

@@ -17,8 +17,9 @@ import javax.management.ObjectName;
  * System.trim_native_heap} diagnostic command ({@code malloc_trim} on glibc; JDK 17.0.9+, 21+), the same as
  * {@code -XX:TrimNativeHeapInterval} does periodically. The Fiji segmentation commands call it when they end, so
  * that a Fiji session gets the engine's scratch memory back between jobs (compact model at batch 4: 347 MB just
- * after a trim against 586-650 MB around it, in a {@code bench --rss 1000} run while segmentations trimmed); the core does not call it, since the next batch would fault the same memory in again. Where the
- * command does not exist (an older JVM, another C library) it is a no-op; {@code -Dinfnet.trimNativeHeap=false}
+ * after a trim against 586-650 MB around it, in a {@code bench --rss 1000} run while segmentations trimmed); the
+ * core does not call it, since the next batch would fault the same memory in again. Where the command does not
+ * exist (an older JVM, another C library) it is a no-op; {@code -Dinfnet.trimNativeHeap=false}
  * turns it off.
  */
 public final class NativeHeap {

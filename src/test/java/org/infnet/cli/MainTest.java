@@ -106,11 +106,12 @@ class MainTest {
             assertEquals(7, c.length, l); // slices, VmRSS, heap, non-heap, rest, seconds, trimmed VmRSS
             double rss = Double.parseDouble(c[1]);
             double trimmed = Double.parseDouble(c[6]);
-            assertTrue(rss > 100 && trimmed > 50 && trimmed <= rss + 64, l); // a trim returns memory, it adds none
+            // a trim returns memory and adds none; the slack is for what the first diagnostic-command call allocates
+            assertTrue(rss > 100 && trimmed > 50 && trimmed <= rss + 64, l);
         }
         assertTrue(r.out().contains("RSS after 8 slices / after 4 slices") && r.out().contains("in use (RSS once"),
                 r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.matches("  resident by mapping: glibc arenas \\d+ MB, .*")).count(),
-                r.out());
+        long maps = r.out().lines().filter(l -> l.matches("  resident by mapping: glibc arenas \\d+ MB, .*")).count();
+        assertEquals(2, maps, r.out());
     }
 }
