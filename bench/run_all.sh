@@ -17,6 +17,7 @@
 #   volume_slices_per_s.FORMAT.ARCH         end to end `segment` of a SLICES-slice 512x512 volume (Java only)
 #   rss_ratio.ARCH                          RSS after RSS_SLICES / after RSS_SLICES/10 segmented slices, measured as
 #                                           the process runs (no forced collection; Java only)
+#   rss_peak_ratio.ARCH                     peak RSS over the last RSS_SLICES/10 slices / over the first (Java only)
 #   train_img_per_s.ARCH.SIDE               training images/s at each scale (batch TRAIN_BATCH, median of STEPS
 #                                           steps after 1 warm-up); .multiscale = one 0.75/1/1.25 iteration
 # The full Inf-Net is the paper's network (random weights: timing does not depend on them); the compact model

@@ -53,7 +53,7 @@ final class BenchCli {
         } else {
             inference(a, out);
         }
-        double peak = NativeHeap.statusMb("VmHWM");
+        double peak = NativeHeap.peakMb();
         out.printf(Locale.ROOT, "peak RSS %.0f MB%n", peak);
         return 0;
     }

@@ -27,7 +27,11 @@ import org.infnet.phantom.PhantomVolume;
  * the Fiji command and of {@code segment}), cycling over 8 distinct slices, and prints the resident set size
  * ({@code VmRSS}) every N/10 slices with the JVM's share of it (committed Java heap and committed non-heap: code
  * cache, metaspace; the rest is native memory, PyTorch, the allocator, thread stacks, minus committed heap pages not
- * touched yet), then the ratio RSS(N) / RSS(N/10) (target: at most 1.05).
+ * touched yet) and the peak RSS since the previous sample ({@code window_peak_MB}, Linux 4.0+: the peak is reset
+ * after each sample), then two ratios (target: at most 1.05): RSS(N) / RSS(N/10), the RSS at two instants, and the
+ * peak RSS over the last N/10 slices / over the first N/10, which does not depend on where in the allocator's cycle
+ * an instant falls (glibc gives a freed arena heap back and takes a new one within a batch, so the RSS at an instant
+ * after a batch moves by up to ~100 MB while the peak over a stretch of slices does not).
  *
  * <p>By default the process is measured as it runs, as {@code ps} would see it during a batch job. {@code --gc}
  * forces two full collections before each sample (the JVM then shrinks its heap, and later touches its pages
@@ -42,8 +46,11 @@ final class RssBench {
 
     private RssBench() {}
 
-    /** One sample: RSS in MB, and RSS after trimming the native heap (NaN unless {@code --trim}). */
-    private record Sample(double rss, double trimmed) {}
+    /**
+     * One sample: RSS in MB, the peak RSS since the previous sample (NaN where it cannot be measured), and RSS after
+     * trimming the native heap (NaN unless {@code --trim}).
+     */
+    private record Sample(double rss, double peak, double trimmed) {}
 
     static void run(Args a, PrintStream out) throws Exception {
         int total = a.integer("rss", 1000);
@@ -58,8 +65,9 @@ final class RssBench {
         try (InfNetModel model = BenchCli.open(a.get("model", ModelLocator.DEFAULT))) {
             model.freeze();
             InfectionSegmenter seg = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch));
-            out.println("slices,VmRSS_MB,java_heap_committed_MB,java_nonheap_committed_MB,rest_MB,seconds"
+            out.println("slices,VmRSS_MB,java_heap_committed_MB,java_nonheap_committed_MB,rest_MB,seconds,window_peak_MB"
                     + (trim ? ",trimmed_VmRSS_MB" : ""));
+            boolean peaks = NativeHeap.resetPeak(); // the window peaks leave out loading the model
             long t0 = System.nanoTime();
             Sample first = null;
             Sample last = null;
@@ -79,19 +87,24 @@ final class RssBench {
                         collect();
                     }
                     double rss = NativeHeap.statusMb("VmRSS");
+                    double peak = peaks ? NativeHeap.statusMb("VmHWM") : Double.NaN;
                     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
                     double heap = mem.getHeapMemoryUsage().getCommitted() / 1048576.0;
                     double nonHeap = mem.getNonHeapMemoryUsage().getCommitted() / 1048576.0;
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     double trimmed = trim && NativeHeap.trim() != null ? NativeHeap.statusMb("VmRSS") : Double.NaN;
-                    out.printf(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f%s%n", done, rss, heap, nonHeap,
-                            rss - heap - nonHeap, seconds, trim ? String.format(Locale.ROOT, ",%.1f", trimmed) : "");
+                    out.printf(Locale.ROOT, "%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f%s%n", done, rss, heap, nonHeap,
+                            rss - heap - nonHeap, seconds, peak,
+                            trim ? String.format(Locale.ROOT, ",%.1f", trimmed) : "");
                     if (maps) {
                         out.println("  resident by mapping: " + residentByMapping());
                     }
                     out.flush();
                     Thread.sleep(pauseMs);
-                    last = new Sample(rss, trimmed);
+                    if (peaks) {
+                        NativeHeap.resetPeak();
+                    }
+                    last = new Sample(rss, peak, trimmed);
                     if (first == null) {
                         first = last;
                     }
@@ -101,8 +114,13 @@ final class RssBench {
             out.printf(Locale.ROOT, "RSS after %d slices / after %d slices%s = %.1f / %.1f MB = %.3f (target <= 1.05)%n",
                     total, every, gc ? " (each after full collections)" : "", last.rss(), first.rss(),
                     last.rss() / first.rss());
-            out.println(BenchCli.figure("rss_ratio." + model.descriptor().architecture() + (gc ? ".gc" : ""),
-                    last.rss() / first.rss()));
+            String arch = model.descriptor().architecture() + (gc ? ".gc" : "");
+            out.println(BenchCli.figure("rss_ratio." + arch, last.rss() / first.rss()));
+            if (peaks) {
+                out.printf(Locale.ROOT, "peak RSS over the last %d slices / over the first %d = %.1f / %.1f MB = %.3f"
+                        + " (target <= 1.05)%n", every, every, last.peak(), first.peak(), last.peak() / first.peak());
+                out.println(BenchCli.figure("rss_peak_ratio." + arch, last.peak() / first.peak()));
+            }
             if (trim) {
                 out.printf(Locale.ROOT, "in use (RSS once the allocator's free memory is trimmed) after %d / after %d"
                         + " slices = %.1f / %.1f MB = %.3f%n", total, every, last.trimmed(), first.trimmed(),

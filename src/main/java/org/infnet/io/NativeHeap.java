@@ -17,15 +17,19 @@ import javax.management.ObjectName;
  * System.trim_native_heap} diagnostic command ({@code malloc_trim} on glibc; JDK 17.0.9+, 21+), the same as
  * {@code -XX:TrimNativeHeapInterval} does periodically. The Fiji segmentation commands call it when they end, so
  * that a Fiji session gets the engine's scratch memory back between jobs (compact model at batch 4: 347 MB just
- * after a trim against 586-650 MB around it, in a {@code bench --rss 1000} run while segmentations trimmed); the
- * core does not call it, since the next batch would fault the same memory in again. Where the command does not
- * exist (an older JVM, another C library) it is a no-op; {@code -Dinfnet.trimNativeHeap=false}
- * turns it off.
+ * after a trim against 586-650 MB around it, in a {@code bench --rss 1000} run while segmentations trimmed). The
+ * core does not call it: the next batch faults the same memory in again, which costs more than the trim itself
+ * ({@code bench/java/TrimCost.java}: a trim every 8 batches of 4 slices costs 11.6 % of the time, 42 ms for the
+ * trim and 125 ms more for the batch after it). Where the command does not exist (an older JVM, another C library)
+ * it is a no-op; {@code -Dinfnet.trimNativeHeap=false} turns it off.
+ *
+ * <p>{@link #resetPeak()} and {@link #peakMb()} let a benchmark read the peak RSS of a stretch of a run.
  */
 public final class NativeHeap {
 
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("infnet.trimNativeHeap"));
     private static volatile boolean unavailable;
+    private static double peakBeforeReset;
 
     private NativeHeap() {}
 
@@ -48,6 +52,29 @@ public final class NativeHeap {
             unavailable = true; // not this JVM's: do not ask again
             return null;
         }
+    }
+
+    /**
+     * Starts a new peak: Linux then reports the current RSS as {@code VmHWM} (writing 5 to {@code
+     * /proc/self/clear_refs}), so that {@code statusMb("VmHWM")} is the peak since this call. The process's own
+     * peak is kept for {@link #peakMb()}.
+     *
+     * @return false where the peak cannot be reset (off Linux, or a kernel before 4.0)
+     */
+    public static synchronized boolean resetPeak() {
+        double before = statusMb("VmHWM");
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        peakBeforeReset = Math.max(peakBeforeReset, before);
+        return true;
+    }
+
+    /** The process's peak RSS in MB, including the peaks before any {@link #resetPeak()}; NaN off Linux. */
+    public static synchronized double peakMb() {
+        return Math.max(peakBeforeReset, statusMb("VmHWM"));
     }
 
     /** A {@code /proc/self/status} field in MB ({@code VmRSS}: resident now, {@code VmHWM}: peak), or NaN off Linux. */

@@ -15,7 +15,28 @@ class NativeHeapTest {
     @Test
     void trimGivesFreedEngineMemoryBackToTheSystem() {
         NativeHeap.trim();
-        // many medium tensors, written (so that their pages are resident), then all freed: glibc keeps the pages
+        touchAndFree200Mb();
+        double before = NativeHeap.statusMb("VmRSS");
+        String report = NativeHeap.trim();
+        double after = NativeHeap.statusMb("VmRSS");
+        assertNotNull(report, "the JVM should offer System.trim_native_heap on Linux");
+        assertTrue(report.contains("Trim native heap"), report);
+        assertTrue(before - after > 50, "RSS " + before + " -> " + after + " MB after trimming: " + report);
+    }
+
+    @Test
+    void resetPeakStartsANewPeakAndKeepsTheProcessPeak() {
+        touchAndFree200Mb();
+        NativeHeap.trim();
+        double peak = NativeHeap.statusMb("VmHWM");
+        assertTrue(NativeHeap.resetPeak(), "Linux should let a process reset its peak RSS");
+        double since = NativeHeap.statusMb("VmHWM");
+        assertTrue(since < peak - 50, "peak " + peak + " MB, after the reset " + since + " MB");
+        assertTrue(NativeHeap.peakMb() >= peak, NativeHeap.peakMb() + " MB lost the peak of " + peak);
+    }
+
+    /** Many medium tensors, written (so that their pages are resident), then all freed: glibc keeps the pages. */
+    private static void touchAndFree200Mb() {
         try (NDManager m = NDManager.newBaseManager()) {
             List<NDArray> held = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -26,12 +47,6 @@ class NativeHeapTest {
             for (NDArray a : held) {
                 a.close();
             }
-            double before = NativeHeap.statusMb("VmRSS");
-            String report = NativeHeap.trim();
-            double after = NativeHeap.statusMb("VmRSS");
-            assertNotNull(report, "the JVM should offer System.trim_native_heap on Linux");
-            assertTrue(report.contains("Trim native heap"), report);
-            assertTrue(before - after > 50, "RSS " + before + " -> " + after + " MB after trimming: " + report);
         }
     }
 }
