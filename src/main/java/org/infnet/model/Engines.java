@@ -41,12 +41,9 @@ public final class Engines {
      * gradient) point at a Java direct buffer that lives only as long as that one Java handle. A copy keeps the
      * memory owned by the engine.
      *
-     * @throws IllegalArgumentException if the sizes differ
+     * @throws IllegalArgumentException if the sizes differ ({@link EngineArrays#floats} checks them)
      */
     public static void copyInto(NDArray target, float[] values) {
-        if (values.length != target.size()) {
-            throw new IllegalArgumentException(values.length + " values for an array of shape " + target.getShape());
-        }
         try (NDManager tmp = target.getManager().newSubManager()) {
             assign(target, EngineArrays.floats(tmp, values, target.getShape()));
         }
