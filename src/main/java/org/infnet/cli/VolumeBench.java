@@ -21,17 +21,16 @@ import org.infnet.phantom.PhantomVolume;
  * end-to-end throughput of {@code segment} on an N-slice 512x512 phantom CT, through {@link FileSegmentation} (the
  * segment command's own path).
  *
- * <p>The input is written first, untimed, to a temporary folder (or {@code --keep DIR}): {@code nifti} (the
- * default, the case of the public COVID-19 CT collections) is one {@code .nii.gz} volume of int16 Hounsfield units
- * at zlib's default level, as scanners and {@code dcm2niix} store CT ({@code nifti-float32}: float32 HU, as
- * resampling pipelines write them), giving {@code _prob.nii.gz} and {@code _mask.nii.gz}; {@code png} is a
- * folder of N lung-windowed 8-bit slices (the COVID-SemiSeg / Inf-Net layout), each giving {@code _prob.tif} and
- * {@code _mask.png}. The timed part is read, window, resize, encode, network, resize back, threshold and write of
- * every slice (no edge maps, as {@code segment} without {@code --edges}). Before each batch size's timed run, an untimed warm-up run of the
- * same path on a short input of the same format (2 x streams x batch slices) compiles the Java code and creates
- * the engine's kernels for that batch shape on every stream, so the figure is the steady state and does not
- * depend on the order of {@code --batch} (its time is printed as {@code warmup_seconds}). One timed run per batch
- * size; the figure is the fastest.
+ * <p>The input is written first, untimed, to a temporary folder (or {@code --keep DIR}): {@code nifti} (the default,
+ * the case of the public COVID-19 CT collections) is one {@code .nii.gz} volume of int16 Hounsfield units at zlib's
+ * default level, as scanners and {@code dcm2niix} store CT ({@code nifti-float32}: float32 HU, as resampling pipelines
+ * write them), giving {@code _prob.nii.gz} and {@code _mask.nii.gz}; {@code png} is a folder of N lung-windowed 8-bit
+ * slices (the COVID-SemiSeg / Inf-Net layout), each giving {@code _prob.tif} and {@code _mask.png}. The timed part is
+ * read, window, resize, encode, network, resize back, threshold and write of every slice (no edge maps, as {@code
+ * segment} without {@code --edges}). Before each batch size's timed run, an untimed warm-up run of the same path on a
+ * short input of the same format (2 x streams x batch slices) compiles the Java code and creates the engine's kernels
+ * for that batch shape on every stream, so the figure is the steady state and does not depend on the order of {@code
+ * --batch} (its time is printed as {@code warmup_seconds}). One timed run per batch size; the figure is the fastest.
  */
 final class VolumeBench {
 

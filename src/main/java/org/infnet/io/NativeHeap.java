@@ -20,7 +20,7 @@ import javax.management.ObjectName;
  * after a trim against 586-650 MB around it, in a {@code bench --rss 1000} run while segmentations trimmed). The
  * core does not call it: the next batch faults the same memory in again, which costs more than the trim itself
  * ({@code bench/java/TrimCost.java}: a trim every 8 batches of 4 slices costs 11.6 % of the time, 42 ms for the
- * trim and 125 ms more for the batch after it). Where the command does not exist (an older JVM, another C library)
+ * trim and 123 ms more for the batch after it). Where the command does not exist (an older JVM, another C library)
  * it is a no-op; {@code -Dinfnet.trimNativeHeap=false} turns it off.
  *
  * <p>{@link #resetPeak()} and {@link #peakMb()} let a benchmark read the peak RSS of a stretch of a run.
