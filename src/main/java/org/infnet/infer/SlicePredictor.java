@@ -10,7 +10,6 @@ import org.infnet.io.Resampling;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
-import org.infnet.nn.InfNet;
 
 /**
  * Runs an {@link InfNetModel} on batches of windowed slices: each slice is resized (bilinear) to the
@@ -52,10 +51,10 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
         float[] edge = null;
         try (NDManager m = model.manager().newSubManager()) {
             NDArray x = encoder.encode(m, inputs, side);
-            NDList out = model.net().forward(model.parameterStore(m), new NDList(x), false);
-            prob = Activation.sigmoid(out.get(InfNet.MAP2)).toFloatArray();
+            NDList out = model.net().segment(model.parameterStore(m), x, edges);
+            prob = Activation.sigmoid(out.get(0)).toFloatArray();
             if (edges) {
-                edge = Activation.sigmoid(out.get(InfNet.EDGE)).toFloatArray();
+                edge = Activation.sigmoid(out.get(1)).toFloatArray();
             }
         }
         List<SlicePrediction> result = new ArrayList<>(batch.size());

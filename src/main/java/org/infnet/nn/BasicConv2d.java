@@ -30,6 +30,11 @@ public final class BasicConv2d extends CompositeBlock {
         return new Builder(out);
     }
 
+    /** The batch norm, by which {@link FrozenWeights} finds this block's folded convolution. */
+    Block bn() {
+        return bn;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
         return new NDList(convBn(conv, bn, ps, in.head(), training));

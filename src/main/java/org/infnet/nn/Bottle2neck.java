@@ -3,12 +3,15 @@ package org.infnet.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.function.Function;
 
 /**
  * Res2Net's {@code Bottle2neck} (v1b): 1x1 conv to {@code scale} groups of {@code width} channels,
@@ -16,8 +19,14 @@ import ai.djl.util.PairList;
  * The first block of a layer ("stage" block) does not chain the groups, carries the stride in its 3x3
  * convolutions, average-pools its last group (3x3, padding 1, padded zeros counted) and has a
  * downsampling shortcut (average pool kernel = stride, ceil mode, padding not counted; 1x1 conv; BN).
+ *
+ * <p>In inference on {@link FrozenWeights} a stage block runs its groups as one grouped convolution ({@link
+ * #fuse}): its three 3x3 convolutions read disjoint channel groups and the pooling of the last group is a 3x3
+ * convolution too (weight 1/9 on the group's own channel, zero padding counted), so the split, the four
+ * operations on non-contiguous channel slices and the concatenation become one call. The ReLU that then also
+ * covers the pooled group changes nothing: it pools the output of a ReLU.
  */
-public final class Bottle2neck extends CompositeBlock {
+public final class Bottle2neck extends CompositeBlock implements FrozenWeights.Fusable {
 
     private final int width;
     private final int scale;
@@ -79,6 +88,25 @@ public final class Bottle2neck extends CompositeBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
         NDArray x = in.head();
         NDArray out = Activation.relu(convBn(conv1, bn1, ps, x, training));
+        FrozenWeights.Fold grouped = fused(ps, training);
+        NDArray mid = grouped != null ? Activation.relu(Conv2d.conv2d(out, grouped.weight(), grouped.bias(),
+                new Shape(stride, stride), new Shape(1, 1), new Shape(1, 1), scale).head()) : groups(out, ps, training);
+        NDArray y = convBn(conv3, bn3, ps, mid, training);
+        NDArray residual = x;
+        if (downConv != null) {
+            NDArray r = x;
+            if (stride > 1) {
+                r = Pool.avgPool2d(
+                        r, new Shape(stride, stride), new Shape(stride, stride), new Shape(0, 0), true, false);
+            }
+            residual = convBn(downConv, downBn, ps, r, training);
+        }
+        // in inference the sum goes into y, the convolution's fresh output, instead of a new array
+        return new NDList(Activation.relu(training ? y.add(residual) : y.addi(residual)));
+    }
+
+    /** The hierarchical 3x3 convolutions over the channel groups of {@code out}, concatenated. */
+    private NDArray groups(NDArray out, ParameterStore ps, boolean training) {
         long[] cuts = new long[scale - 1];
         for (int i = 0; i < cuts.length; i++) {
             cuts[i] = (long) width * (i + 1);
@@ -96,16 +124,40 @@ public final class Bottle2neck extends CompositeBlock {
             last = Pool.avgPool2d(last, new Shape(3, 3), new Shape(stride, stride), new Shape(1, 1), false, true);
         }
         parts.add(last);
-        NDArray y = convBn(conv3, bn3, ps, NDArrays.concat(parts, 1), training);
-        NDArray residual = x;
-        if (downConv != null) {
-            NDArray r = x;
-            if (stride > 1) {
-                r = Pool.avgPool2d(
-                        r, new Shape(stride, stride), new Shape(stride, stride), new Shape(0, 0), true, false);
-            }
-            residual = convBn(downConv, downBn, ps, r, training);
+        return NDArrays.concat(parts, 1);
+    }
+
+    /**
+     * For a stage block, its group convolutions (folded) and the pooling of its last group as one grouped
+     * convolution of {@code scale} groups; null for the other blocks, whose groups are chained.
+     */
+    @Override
+    public FrozenWeights.Fold fuse(Function<Block, FrozenWeights.Fold> folds, NDManager manager) {
+        if (!stage) {
+            return null;
         }
-        return new NDList(Activation.relu(y.add(residual)));
+        NDList weights = new NDList(scale);
+        NDList biases = new NDList(scale);
+        for (Block bn : bns) {
+            FrozenWeights.Fold f = folds.apply(bn);
+            if (f == null) {
+                return null;
+            }
+            weights.add(f.weight());
+            biases.add(f.bias());
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray any = weights.head();
+            NDArray eye = tmp.eye(width, width, 0, any.getDataType()).toDevice(any.getDevice(), false);
+            NDArray pool = eye.reshape(width, width, 1, 1).broadcast(new Shape(width, width, 3, 3)).div(9f);
+            pool.attach(tmp);
+            weights.add(pool);
+            biases.add(tmp.zeros(new Shape(width), any.getDataType(), any.getDevice()));
+            NDArray w = NDArrays.concat(weights, 0);
+            w.attach(tmp);
+            NDArray b = NDArrays.concat(biases, 0);
+            b.attach(manager);
+            return new FrozenWeights.Fold(ChannelsLast.copyOf(w, manager), b);
+        }
     }
 }

@@ -114,6 +114,14 @@ public abstract class CompositeBlock extends AbstractBlock {
                 .head();
     }
 
+    /**
+     * The combined convolution that {@link FrozenWeights} prepared for this block (a {@link FrozenWeights.Fusable}),
+     * when {@code ps} serves frozen weights in inference; else null, and the block runs its own graph.
+     */
+    protected final FrozenWeights.Fold fused(ParameterStore ps, boolean training) {
+        return !training && ps instanceof FrozenWeights.Store s ? s.fused(this) : null;
+    }
+
     /** Single-input, single-output convenience form of {@link #call(Block, ParameterStore, NDList, boolean)}. */
     protected final NDArray call(Block child, ParameterStore ps, NDArray in, boolean training) {
         return call(child, ps, new NDList(in), training).head();

@@ -7,9 +7,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,7 +22,10 @@ import java.util.Set;
  *       into that convolution: weight {@code w * s} and bias {@code beta - mean * s} (plus {@code b * s} for a
  *       convolution with bias {@code b}), {@code s = gamma / sqrt(var + eps)}, so the pair runs as one
  *       convolution;</li>
- *   <li>every convolution weight is laid out channels-last ({@link ChannelsLast}).</li>
+ *   <li>every convolution weight is laid out channels-last ({@link ChannelsLast});</li>
+ *   <li>a block that implements {@link Fusable} may combine its folded convolutions into one (for instance
+ *       several convolutions on disjoint channel groups into one grouped convolution), served by
+ *       {@link CompositeBlock#fused}.</li>
  * </ul>
  * The results equal the plain network's up to float rounding. The copies are taken when {@link #of} runs: weights
  * changed afterwards are not seen, so make a new instance (and {@link #close} this one) after changing them.
@@ -34,9 +39,22 @@ public final class FrozenWeights implements AutoCloseable {
     /** A convolution with its batch norm folded in: the weight (channels-last) and the bias. */
     public record Fold(NDArray weight, NDArray bias) {}
 
+    /**
+     * A block that runs faster in inference with some of its folded convolutions combined into one. Only for
+     * combinations that give the same values as the block's own graph up to float rounding.
+     */
+    public interface Fusable {
+        /**
+         * The combined convolution, made from {@code folds} (the folded form of a convolution by the batch norm
+         * that follows it) in {@code manager}, or null when this block has nothing to combine.
+         */
+        Fold fuse(java.util.function.Function<Block, Fold> folds, NDManager manager);
+    }
+
     private final NDManager manager;
     private final Map<Parameter, NDArray> copies = new IdentityHashMap<>();
     private final Map<Block, Fold> folds = new IdentityHashMap<>();
+    private final Map<Block, Fold> fused = new IdentityHashMap<>();
 
     private FrozenWeights(NDManager manager) {
         this.manager = manager;
@@ -54,6 +72,7 @@ public final class FrozenWeights implements AutoCloseable {
         }
         Set<Parameter> folded = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Block> todo = new ArrayDeque<>();
+        List<Fusable> fusable = new ArrayList<>();
         todo.add(net);
         while (!todo.isEmpty()) {
             Block b = todo.pop();
@@ -63,6 +82,15 @@ public final class FrozenWeights implements AutoCloseable {
                     f.folds.put(pair[1], fold(pair[0], pair[1], f.manager));
                     folded.add(pair[0].getParameters().get("weight"));
                 }
+            }
+            if (b instanceof Fusable u) {
+                fusable.add(u);
+            }
+        }
+        for (Fusable u : fusable) {
+            Fold g = u.fuse(f.folds::get, f.manager);
+            if (g != null) {
+                f.fused.put((Block) u, g);
             }
         }
         for (Parameter p : net.getParameters().values()) {
@@ -108,6 +136,11 @@ public final class FrozenWeights implements AutoCloseable {
         return folds.size();
     }
 
+    /** How many blocks run with combined convolutions ({@link Fusable}). */
+    public int fusions() {
+        return fused.size();
+    }
+
     /** The store of one inference pass whose arrays live in {@code m}. */
     public ParameterStore store(NDManager m) {
         return new Store(m, this);
@@ -142,6 +175,11 @@ public final class FrozenWeights implements AutoCloseable {
         /** The folded form of the convolution that batch norm {@code bn} follows, or null. */
         Fold fold(Block bn) {
             return frozen == null ? null : frozen.folds.get(bn);
+        }
+
+        /** The combined convolution of {@link Fusable} block {@code b}, or null. */
+        Fold fused(Block b) {
+            return frozen == null ? null : frozen.fused.get(b);
         }
 
         @Override

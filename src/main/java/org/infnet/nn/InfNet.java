@@ -65,6 +65,22 @@ public final class InfNet extends CompositeBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
+        return maps(ps, in, training, true, true);
+    }
+
+    /**
+     * An inference pass that returns only what a segmentation needs, at the input's size: lateral map 2 (logits)
+     * and, when {@code edges}, the edge map. The deep-supervision maps 5, 4 and 3, which only the training loss
+     * reads, are not resized up to the input. The values equal those of {@link #forward} at {@link #MAP2} and
+     * {@link #EDGE}.
+     *
+     * @return {@code [map2]}, or {@code [map2, edge]}
+     */
+    public NDList segment(ParameterStore ps, NDArray input, boolean edges) {
+        return maps(ps, new NDList(input), false, false, edges);
+    }
+
+    private NDList maps(ParameterStore ps, NDList in, boolean training, boolean all, boolean edges) {
         NDArray input = in.head();
         long h = input.getShape().get(2);
         long w = input.getShape().get(3);
@@ -82,22 +98,25 @@ public final class InfNet extends CompositeBlock {
 
         NDList e = call(edge, ps, new NDList(x1), training);
         NDArray guidance = e.get(0);
-        NDArray lateralEdge = Resize.scale(e.get(1), 4, false);
+        NDArray lateralEdge = edges ? Resize.scale(e.get(1), 4, false) : null;
 
         NDArray sg = call(decoder, ps, new NDList(x4r, x3r, x2r), training).head();
-        NDArray map5 = Resize.scale(sg, 8, false);
 
         NDArray crop4 = Resize.scale(sg, 0.25, false);
         NDArray s4 = call(ra4, ps, new NDList(x4, crop4, Resize.scale(guidance, 1.0 / 8, false)), training).head();
-        NDArray map4 = Resize.scale(s4, 32, false);
 
         NDArray crop3 = Resize.scale(s4, 2, false);
         NDArray s3 = call(ra3, ps, new NDList(x3, crop3, Resize.scale(guidance, 1.0 / 4, false)), training).head();
-        NDArray map3 = Resize.scale(s3, 16, false);
 
         NDArray crop2 = Resize.scale(s3, 2, false);
         NDArray s2 = call(ra2, ps, new NDList(x2, crop2, Resize.scale(guidance, 1.0 / 2, false)), training).head();
         NDArray map2 = Resize.scale(s2, 8, false);
+        if (!all) {
+            return edges ? new NDList(map2, lateralEdge) : new NDList(map2);
+        }
+        NDArray map5 = Resize.scale(sg, 8, false);
+        NDArray map4 = Resize.scale(s4, 32, false);
+        NDArray map3 = Resize.scale(s3, 16, false);
         return new NDList(map5, map4, map3, map2, lateralEdge);
     }
 }

@@ -3,17 +3,25 @@ package org.infnet.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.function.Function;
 
 /**
  * Inf-Net's modified receptive-field block ({@code RFB_modified}): four BasicConv2d branches (1x1;
  * 1x1, 1xk, kx1 and a 3x3 conv of dilation k for k = 3, 5, 7), concatenated and fused by a 3x3
  * BasicConv2d, plus a 1x1 BasicConv2d shortcut; ReLU of the sum. Input channels are inferred.
+ *
+ * <p>In inference on {@link FrozenWeights} the five 1x1 convolutions that read the block's input (the first of
+ * each branch and the shortcut) run as one convolution with five times the output channels ({@link #fuse}),
+ * whose channel groups the rest of the block reads.
  */
-public final class ReceptiveFieldBlock extends CompositeBlock {
+public final class ReceptiveFieldBlock extends CompositeBlock implements FrozenWeights.Fusable {
 
     private final Block[][] branches = new Block[4][];
     private final Block convCat;
@@ -39,15 +47,42 @@ public final class ReceptiveFieldBlock extends CompositeBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
         NDArray x = in.head();
+        FrozenWeights.Fold first = fused(ps, training);
+        // the outputs of the five 1x1 convolutions on x (branch heads, then the shortcut), from one call when fused
+        NDList heads = first == null ? null : Conv2d.conv2d(x, first.weight(), first.bias(), new Shape(1, 1),
+                new Shape(0, 0), new Shape(1, 1), 1).head().split(branches.length + 1, 1);
         NDList cat = new NDList(4);
-        for (Block[] branch : branches) {
-            NDArray y = x;
-            for (Block b : branch) {
-                y = call(b, ps, y, training);
+        for (int i = 0; i < branches.length; i++) {
+            NDArray y = heads == null ? call(branches[i][0], ps, x, training) : heads.get(i);
+            for (int j = 1; j < branches[i].length; j++) {
+                y = call(branches[i][j], ps, y, training);
             }
             cat.add(y);
         }
         NDArray fused = call(convCat, ps, NDArrays.concat(cat, 1), training);
-        return new NDList(Activation.relu(fused.add(call(convRes, ps, x, training))));
+        NDArray res = heads == null ? call(convRes, ps, x, training) : heads.get(branches.length);
+        return new NDList(Activation.relu(training ? fused.add(res) : fused.addi(res))); // fused: a fresh output
+    }
+
+    /** The folded 1x1 convolutions of the branch heads and the shortcut, stacked along the output channels. */
+    @Override
+    public FrozenWeights.Fold fuse(Function<Block, FrozenWeights.Fold> folds, NDManager manager) {
+        NDList weights = new NDList(branches.length + 1);
+        NDList biases = new NDList(branches.length + 1);
+        for (int i = 0; i <= branches.length; i++) {
+            FrozenWeights.Fold f = folds.apply(((BasicConv2d) (i < branches.length ? branches[i][0] : convRes)).bn());
+            if (f == null) {
+                return null;
+            }
+            weights.add(f.weight());
+            biases.add(f.bias());
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray w = NDArrays.concat(weights, 0);
+            w.attach(tmp);
+            NDArray b = NDArrays.concat(biases, 0);
+            b.attach(manager);
+            return new FrozenWeights.Fold(ChannelsLast.copyOf(w, manager), b);
+        }
     }
 }

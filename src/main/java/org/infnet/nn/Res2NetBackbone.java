@@ -80,8 +80,13 @@ public final class Res2NetBackbone extends CompositeBlock implements Backbone {
         NDArray x = in.head();
         x = Activation.relu(convBn(stem[0], stem[1], ps, x, training));
         x = Activation.relu(convBn(stem[2], stem[3], ps, x, training));
-        x = Activation.relu(convBn(stem[4], bn1, ps, x, training));
-        x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        x = convBn(stem[4], bn1, ps, x, training);
+        if (training) {
+            x = Pool.maxPool2d(Activation.relu(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        } else {
+            // ReLU and max pooling commute (both monotone): pooling first leaves the ReLU a quarter of the values
+            x = Activation.relu(Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false));
+        }
         NDList feats = new NDList(4);
         for (List<Block> layer : layers) {
             for (Block b : layer) {

@@ -112,7 +112,20 @@ class InfectionSegmenterTest {
                 s.segment(ArrayImgs.unsignedBytes(pattern(w, h, 1), w, h), Progress.NONE).probability());
         float[] fromStack = new float[w * h];
         System.arraycopy(all, w * h, fromStack, 0, w * h);
-        assertArrayEquals(second, fromStack, 1e-4f);
+        // batches of 2 and 1 may sum in another order (oneDNN picks kernels by batch size), and this random
+        // network's logits reach 1e4, so the same slice agrees to float noise; a neighbouring slice differs far more
+        assertArrayEquals(second, fromStack, 1e-3f);
+        float[] first = new float[w * h];
+        System.arraycopy(all, 0, first, 0, w * h);
+        assertTrue(maxAbsDiff(first, second) > 0.05, "slices 0 and 1 give different maps");
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
     }
 
     @Test

@@ -92,20 +92,25 @@ class InfNetReferenceTest {
                 .filter(r -> !r.name().endsWith("num_batches_tracked") && !r.name().startsWith("resnet.fc.")).count();
         assertEquals(expectedRows, used);
         String[] files = {"infnet_map5.f32", "infnet_map4.f32", "infnet_map3.f32", "infnet_map2.f32", "infnet_edge.f32"};
-        // the plain NCHW store, the product's store making channels-last copies per pass (training) and the
-        // frozen weights (batch norms folded, channels-last): the same outputs
+        // the plain NCHW store, the product's store making channels-last copies per pass (training), the frozen
+        // weights (batch norms folded, channels-last, stage blocks' groups as one grouped convolution, RFB heads as one) and the
+        // segmentation-only pass on them (lateral map 2 and the edge map): the same outputs
         try (FrozenWeights frozen = FrozenWeights.of(net, manager)) {
             long batchNorms = net.getParameters().keys().stream().filter(k -> k.endsWith("runningVar")).count();
             assertEquals(batchNorms, frozen.folds(), "every batch norm folded into its convolution");
+            assertEquals(4 + 3, frozen.fusions(),
+                    "the first block of each of the four layers runs its groups as one, each RFB its 1x1 heads");
             StringBuilder report = new StringBuilder();
             double worst = 0;
-            for (int store = 0; store < 3; store++) {
+            for (int store = 0; store < 4; store++) {
                 try (NDManager m = manager.newSubManager()) {
                     ParameterStore ps = store == 0 ? new ParameterStore(m, false)
                             : store == 1 ? FrozenWeights.passStore(m) : frozen.store(m);
-                    NDList out = net.forward(ps, new NDList(ReferenceNetwork.parityInput(m, 3, 0)), false);
-                    for (int i = 0; i < 5; i++) {
-                        double max = ReferenceNetwork.maxAbsDiff(files[i], out.get(i));
+                    NDArray x = ReferenceNetwork.parityInput(m, 3, 0);
+                    NDList out = store < 3 ? net.forward(ps, new NDList(x), false) : net.segment(ps, x, true);
+                    assertEquals(store < 3 ? 5 : 2, out.size());
+                    for (int i = store < 3 ? 0 : InfNet.MAP2; i < 5; i++) {
+                        double max = ReferenceNetwork.maxAbsDiff(files[i], out.get(store < 3 ? i : i - InfNet.MAP2));
                         report.append("store ").append(store).append(' ').append(files[i]).append(": max abs diff ")
                                 .append(max).append('\n');
                         worst = Math.max(worst, max);
