@@ -405,8 +405,6 @@ public final class FileSegmentation {
         String base = baseName(input);
         Path[] prot = protectedPaths.toArray(Path[]::new);
         Path prob = outDir.resolve(base + "_prob.nii.gz");
-        NiftiWriter.writeFloat32(prob, g, InfectionSegmenter.floats(r.probability()), prot);
-        written.add(prob);
         byte[] mask = InfectionSegmenter.bytes(r.mask()); // this call's own array: 255 becomes the label 1
         long infected = 0;
         for (int i = 0; i < mask.length; i++) {
@@ -416,8 +414,50 @@ public final class FileSegmentation {
             }
         }
         Path maskFile = outDir.resolve(base + "_mask.nii.gz");
-        NiftiWriter.writeUInt8(maskFile, g, mask, prot);
-        written.add(maskFile);
+        // the probabilities (stored: one thread copying bytes) are written while the mask is deflated here
+        ExecutorService writer = Workers.pool("infnet-write", 1);
+        try {
+            Future<?> probWrite = writer.submit(() -> {
+                NiftiWriter.writeFloat32(prob, g, InfectionSegmenter.floats(r.probability()), prot);
+                return null;
+            });
+            Exception failure = null;
+            boolean maskWritten = false;
+            try {
+                NiftiWriter.writeUInt8(maskFile, g, mask, prot);
+                maskWritten = true;
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+            boolean interrupted = false;
+            while (true) { // the write finishes (a second or so) either way, so that all or none is left
+                try {
+                    probWrite.get();
+                    written.add(prob);
+                    break;
+                } catch (ExecutionException e) {
+                    failure = e.getCause() instanceof Exception c ? c
+                            : new IOException(prob + ": " + e.getCause(), e.getCause());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                failure = new CancellationException("interrupted");
+            }
+            if (maskWritten) {
+                written.add(maskFile); // also when the probabilities failed: the caller then deletes what was written
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            } else if (failure instanceof RuntimeException re) {
+                throw re;
+            }
+        } finally {
+            Workers.stop(writer, true);
+        }
         if (segmenter.options().edges()) {
             Path edge = outDir.resolve(base + "_edge.nii.gz");
             NiftiWriter.writeFloat32(edge, g, InfectionSegmenter.floats(r.edge()), prot);

@@ -4,12 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.infnet.io.Resampling;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
+import org.infnet.nn.EngineArrays;
 
 /**
  * Runs an {@link InfNetModel} on batches of windowed slices: each slice is resized (bilinear) to the
@@ -47,28 +49,24 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
         for (UnitSlice s : batch) {
             inputs.add(Resampling.bilinear(s.pixels(), s.width(), s.height(), side, side));
         }
-        float[] prob;
-        float[] edge = null;
+        List<SlicePrediction> result = new ArrayList<>(batch.size());
         try (NDManager m = model.manager().newSubManager()) {
             NDArray x = encoder.encode(m, inputs, side);
             NDList out = model.net().segment(model.parameterStore(m), x, edges);
-            prob = Activation.sigmoid(out.get(0)).toFloatArray();
-            if (edges) {
-                edge = Activation.sigmoid(out.get(1)).toFloatArray();
+            FloatBuffer prob = EngineArrays.view(Activation.sigmoid(out.get(0)));
+            FloatBuffer edge = edges ? EngineArrays.view(Activation.sigmoid(out.get(1))) : null;
+            for (UnitSlice s : batch) {
+                result.add(new SlicePrediction(s.width(), s.height(), back(prob, s),
+                        edge == null ? null : back(edge, s)));
             }
-        }
-        List<SlicePrediction> result = new ArrayList<>(batch.size());
-        for (int b = 0; b < batch.size(); b++) {
-            UnitSlice s = batch.get(b);
-            result.add(new SlicePrediction(s.width(), s.height(), back(prob, b, s), edge == null ? null : back(edge, b, s)));
         }
         return result;
     }
 
-    /** Map {@code b} of a batch's {@code maps}, resized back to slice {@code s}'s size. */
-    private float[] back(float[] maps, int b, UnitSlice s) {
+    /** The next map of a batch's {@code maps}, resized back to slice {@code s}'s size. */
+    private float[] back(FloatBuffer maps, UnitSlice s) {
         float[] one = new float[side * side];
-        System.arraycopy(maps, b * one.length, one, 0, one.length);
+        maps.get(one);
         return Resampling.bilinear(one, side, side, s.width(), s.height());
     }
 }

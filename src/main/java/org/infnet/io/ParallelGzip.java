@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -45,27 +46,30 @@ public final class ParallelGzip {
      */
     public record Body(int length, Encoder encoder) {
 
-        /** Writes bytes {@code [from, from + n)} of a body to {@code dst[0, n)}. */
+        /**
+         * Writes bytes {@code [from, from + n)} of a body to {@code dst[off, off + n)}; {@code from} and {@code n} are
+         * multiples of the body's element size.
+         */
         @FunctionalInterface
         public interface Encoder {
-            void encode(int from, byte[] dst, int n);
+            void encode(int from, byte[] dst, int off, int n);
         }
 
         /** The bytes of {@code b} as they are. */
         public static Body of(byte[] b) {
-            return new Body(b.length, (from, dst, n) -> System.arraycopy(b, from, dst, 0, n));
+            return new Body(b.length, (from, dst, off, n) -> System.arraycopy(b, from, dst, off, n));
         }
 
         /** {@code values} as little-endian float32 (4 bytes each). */
         public static Body littleEndian(float[] values) {
-            return new Body(Math.multiplyExact(values.length, 4), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
-                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from / 4, n / 4));
+            return new Body(Math.multiplyExact(values.length, 4), (from, dst, off, n) -> ByteBuffer.wrap(dst, off, n)
+                    .slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from / 4, n / 4));
         }
 
         /** {@code values} as little-endian int16 (2 bytes each). */
         public static Body littleEndian(short[] values) {
-            return new Body(Math.multiplyExact(values.length, 2), (from, dst, n) -> ByteBuffer.wrap(dst, 0, n)
-                    .order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(values, from / 2, n / 2));
+            return new Body(Math.multiplyExact(values.length, 2), (from, dst, off, n) -> ByteBuffer.wrap(dst, off, n)
+                    .slice().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(values, from / 2, n / 2));
         }
 
         /** Writes all the bytes to {@code out} uncompressed. */
@@ -78,7 +82,7 @@ public final class ParallelGzip {
             byte[] chunk = new byte[Math.min(CHUNK, to - from)];
             for (int at = from; at < to; at += chunk.length) {
                 int n = Math.min(chunk.length, to - at);
-                encoder.encode(at, chunk, n);
+                encoder.encode(at, chunk, 0, n);
                 out.write(chunk, 0, n);
             }
         }
@@ -86,13 +90,18 @@ public final class ParallelGzip {
 
     /**
      * Writes {@code head} followed by {@code body}, gzip-compressed, to {@code out} (not closed); {@code body} is
-     * encoded a chunk at a time on the compression threads.
+     * encoded a chunk at a time on the compression threads. {@link Compression#STORED} is written as one member on
+     * the calling thread instead ({@link #stored}): it has nothing to compress.
      *
      * @param threads compression threads (1: the calling thread only)
      * @param compression how each member is deflated
      */
     public static void write(OutputStream out, byte[] head, Body body, int threads, Compression compression)
             throws IOException {
+        if (compression == Compression.STORED) {
+            stored(out, head, body);
+            return;
+        }
         int length = body.length();
         if (threads <= 1 || length <= CHUNK) {
             member(out, head, body, 0, length, compression);
@@ -124,6 +133,60 @@ public final class ParallelGzip {
         } finally {
             Workers.stop(pool, true);
         }
+    }
+
+    /**
+     * Bytes per stored deflate block: at most 65535 (RFC 1951, 3.2.4: LEN is 16 bits), and a multiple of every
+     * body's element size so that a block never splits a value.
+     */
+    static final int STORED_BLOCK = 65532;
+
+    /** Stored blocks staged per write to {@code out}. */
+    private static final int STAGED_BLOCKS = 8;
+
+    /**
+     * One gzip member of stored deflate blocks written straight to {@code out}: each block's 5-byte header and its
+     * bytes are staged in one buffer that the body encodes into, and the CRC is taken there, so the data are copied
+     * once on their way to {@code out}. zlib at level 0 writes the same format, but through its window into a
+     * buffer per member on the compression threads, which are then copied again.
+     */
+    static void stored(OutputStream out, byte[] head, Body body) throws IOException {
+        long total = (long) head.length + body.length();
+        CRC32 crc = new CRC32();
+        out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}); // no name, no mtime, OS unknown
+        byte[] stage = new byte[STAGED_BLOCKS * (5 + STORED_BLOCK)];
+        long written = 0;
+        boolean last = false;
+        // the head in blocks of its own, then the body: a stored block may be of any length up to 65535
+        for (int part = 0; part < 2 && !last; part++) {
+            int length = part == 0 ? head.length : body.length();
+            int at = 0;
+            while (!last && (at < length || total == 0)) {
+                int used = 0;
+                while (!last && used < stage.length && (at < length || total == 0)) {
+                    int n = Math.min(STORED_BLOCK, length - at);
+                    if (part == 0) {
+                        System.arraycopy(head, at, stage, used + 5, n);
+                    } else {
+                        body.encoder().encode(at, stage, used + 5, n);
+                    }
+                    crc.update(stage, used + 5, n);
+                    written += n;
+                    at += n;
+                    last = written == total; // BFINAL on the last block (the only one, empty, of an empty member)
+                    stage[used] = (byte) (last ? 1 : 0); // BTYPE 00: stored
+                    stage[used + 1] = (byte) n;
+                    stage[used + 2] = (byte) (n >>> 8);
+                    stage[used + 3] = (byte) ~n;
+                    stage[used + 4] = (byte) (~n >>> 8);
+                    used += 5 + n;
+                }
+                out.write(stage, 0, used);
+            }
+        }
+        long c = crc.getValue();
+        out.write(new byte[] {(byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24), (byte) total,
+                (byte) (total >>> 8), (byte) (total >>> 16), (byte) (total >>> 24)});
     }
 
     private static byte[] take(Deque<CompletableFuture<byte[]>> pending) throws IOException {

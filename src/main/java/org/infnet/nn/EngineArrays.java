@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 
 /**
  * Arrays made from Java values whose memory the engine owns from the start.
@@ -36,5 +37,18 @@ public final class EngineArrays {
         NDArray a = m.create(shape, DataType.FLOAT32);
         a.toByteBuffer(true).asFloatBuffer().put(values);
         return a;
+    }
+
+    /**
+     * The values of float32 array {@code a} in row-major order, for reading: on the CPU a view of the engine's own
+     * memory (valid while {@code a} is open; {@code a} must be contiguous, as the fresh result of an operation is),
+     * elsewhere a copy. Reading planes out of it into arrays the caller needs anyway saves DJL's {@code toFloatArray}
+     * copy of the whole array.
+     */
+    public static FloatBuffer view(NDArray a) {
+        if (!a.getDevice().equals(Device.cpu()) || a.getShape().size() == 0) {
+            return FloatBuffer.wrap(a.toFloatArray());
+        }
+        return a.toByteBuffer(true).asFloatBuffer();
     }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -454,6 +455,33 @@ class BadInputTest {
         FileSegmentation.Written all = job.segment(in, out, List.of(in), Progress.NONE);
         assertEquals(2, all.outputs().size());
         assertEquals((long) w * h * d, all.pixels());
+    }
+
+    @Test
+    void volumeWhoseProbabilityOrMaskCannotBeWrittenLeavesNeitherFile() throws IOException {
+        // the two files are written at once (probabilities on a worker): whichever fails, the other is removed
+        int w = 24;
+        int h = 20;
+        int d = 6;
+        float[] hu = new float[w * h * d];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = -1000 + (i * 37) % 1400;
+        }
+        Path in = dir.resolve("ct.nii.gz");
+        org.infnet.io.nifti.NiftiWriter.writeFloat32(in,
+                org.infnet.io.nifti.NiftiGeometry.of(w, h, d, new org.infnet.io.Calibration3D(0.7, 0.7, 5, "mm")), hu);
+        FileSegmentation job = new FileSegmentation(segmenter(4), false);
+        for (String blocked : new String[] {"ct_prob.nii.gz", "ct_mask.nii.gz"}) {
+            Path out = dir.resolve("out-" + blocked);
+            Files.createDirectories(out.resolve(blocked).resolve("in-the-way")); // a folder where the file goes
+            IOException e = assertThrows(IOException.class, () -> job.segment(in, out, List.of(in), Progress.NONE));
+            assertTrue(e.getMessage().contains(blocked), e.getMessage());
+            try (Stream<Path> left = Files.list(out)) {
+                assertEquals(List.of(out.resolve(blocked)), left.toList(), "only the folder in the way is left");
+            }
+        }
+        Path out = dir.resolve("out-free");
+        assertEquals(2, job.segment(in, out, List.of(in), Progress.NONE).outputs().size());
     }
 
     @Test

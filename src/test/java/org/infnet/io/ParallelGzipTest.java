@@ -51,7 +51,9 @@ class ParallelGzipTest {
                     members++;
                 }
             }
-                assertEquals(threads == 1 ? 1 : 3, members, c + ", " + threads + " threads: gzip members");
+                // stored data are written as one member on the calling thread: nothing to compress in parallel
+                assertEquals(threads == 1 || c == ParallelGzip.Compression.STORED ? 1 : 3, members,
+                        c + ", " + threads + " threads: gzip members");
             }
         }
     }
@@ -112,9 +114,43 @@ class ParallelGzipTest {
 
     @Test
     void emptyBodyIsOneMember() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ParallelGzip.write(out, new byte[] {1, 2, 3}, ParallelGzip.Body.of(new byte[0]), 4,
-                ParallelGzip.Compression.DEFAULT);
-        assertArrayEquals(new byte[] {1, 2, 3}, gunzip(out.toByteArray()));
+        for (ParallelGzip.Compression c : ParallelGzip.Compression.values()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ParallelGzip.write(out, new byte[] {1, 2, 3}, ParallelGzip.Body.of(new byte[0]), 4, c);
+            assertArrayEquals(new byte[] {1, 2, 3}, gunzip(out.toByteArray()), c.toString());
+            out.reset();
+            ParallelGzip.write(out, new byte[0], ParallelGzip.Body.of(new byte[0]), 4, c);
+            assertArrayEquals(new byte[0], gunzip(out.toByteArray()), c + ", nothing at all");
+        }
+    }
+
+    @Test
+    void storedIsReadByZlibsInflaterAsRawDeflate() throws IOException, java.util.zip.DataFormatException {
+        // every block boundary case: within one staging buffer, exactly at its end, and a float split across none
+        for (int n : new int[] {1, ParallelGzip.STORED_BLOCK - 1, ParallelGzip.STORED_BLOCK,
+                8 * ParallelGzip.STORED_BLOCK, 8 * ParallelGzip.STORED_BLOCK + 4, 20 * ParallelGzip.STORED_BLOCK + 8}) {
+            float[] f = new float[n / 4 + 1];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = i * 0.5f - 7;
+            }
+            byte[] head = data(n % 999 + 1);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ParallelGzip.write(out, head, ParallelGzip.Body.littleEndian(f), 2, ParallelGzip.Compression.STORED);
+            byte[] z = out.toByteArray();
+            // the deflate stream alone, between the 10-byte header and the 8-byte trailer
+            java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+            inf.setInput(z, 10, z.length - 18);
+            byte[] plain = new byte[head.length + 4 * f.length];
+            assertEquals(plain.length, inf.inflate(plain));
+            assertTrue(inf.finished(), n + ": the last block is marked final");
+            inf.end();
+            ByteBuffer b = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
+            assertArrayEquals(head, Arrays.copyOf(plain, head.length));
+            b.position(head.length);
+            for (float v : f) {
+                assertEquals(v, b.getFloat(), 0f);
+            }
+            assertArrayEquals(plain, gunzip(z), n + ": CRC and length in the trailer");
+        }
     }
 }
