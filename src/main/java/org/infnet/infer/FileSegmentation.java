@@ -19,8 +19,12 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.util.Cast;
 import net.imglib2.view.Views;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.Calibration3D;
@@ -279,6 +283,35 @@ public final class FileSegmentation {
         }
     }
 
+    /**
+     * Single 8-bit or 32-bit slices of one size as one array image (the segmenter reads those from their storage,
+     * which a stacked view of the slices would make it read value by value), or null for other types.
+     */
+    private static RandomAccessibleInterval<?> oneArray(List<Opened> opened) {
+        long w = opened.get(0).img.dimension(0);
+        long h = opened.get(0).img.dimension(1);
+        int plane = (int) (w * h);
+        int n = opened.size();
+        if (!opened.stream().allMatch(o -> o.img instanceof ArrayImg<?, ?>)) {
+            return null;
+        }
+        if (opened.stream().allMatch(o -> o.img.firstElement() instanceof UnsignedByteType)) {
+            byte[] all = new byte[plane * n];
+            for (int k = 0; k < n; k++) {
+                System.arraycopy(InfectionSegmenter.bytes(Cast.unchecked(opened.get(k).img)), 0, all, k * plane, plane);
+            }
+            return ArrayImgs.unsignedBytes(all, w, h, n);
+        }
+        if (opened.stream().allMatch(o -> o.img.firstElement() instanceof FloatType)) {
+            float[] all = new float[plane * n];
+            for (int k = 0; k < n; k++) {
+                System.arraycopy(InfectionSegmenter.floats(Cast.unchecked(opened.get(k).img)), 0, all, k * plane, plane);
+            }
+            return ArrayImgs.floats(all, w, h, n);
+        }
+        return null;
+    }
+
     /** Single slices of one size and type, segmented as one stack. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private InfectionSegmenter.Result segmentStack(List<Opened> opened) throws IOException {
@@ -287,7 +320,8 @@ public final class FileSegmentation {
             slices.add(o.img);
         }
         try {
-            return segmentRaw(Views.stack(slices), Progress.NONE);
+            RandomAccessibleInterval stack = oneArray(opened);
+            return segmentRaw(stack != null ? stack : Views.stack(slices), Progress.NONE);
         } catch (IllegalArgumentException | IllegalStateException e) {
             if (e instanceof CancellationException) {
                 throw e;

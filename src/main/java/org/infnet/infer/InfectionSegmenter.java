@@ -348,13 +348,14 @@ public final class InfectionSegmenter {
 
     /**
      * The slices of an image mapped to [0,1] ({@link #unitSlices}'s rule), made a batch at a time, so that no unit
-     * copy of a whole stack is held. Float array images (NIfTI volumes, 32-bit stacks) are windowed straight from
-     * their storage; other images through a view of each slice.
+     * copy of a whole stack is held. Float array images (NIfTI volumes, 32-bit stacks) are windowed, and 8-bit ones
+     * scaled, straight from their storage; other images through a view of each slice.
      */
     private static final class UnitSource<T extends RealType<T>> {
         private final RandomAccessibleInterval<T> image;
         private final HuWindow window;
         private final float[] floats;
+        private final byte[] bytes;
         private final int w;
         private final int h;
 
@@ -362,6 +363,8 @@ public final class InfectionSegmenter {
             this.image = image;
             this.window = window;
             this.floats = floatStorage(image);
+            this.bytes = image.getType() instanceof UnsignedByteType && image instanceof ArrayImg<?, ?> a
+                    && a.update(null) instanceof ByteArray ba ? ba.getCurrentStorageArray() : null;
             this.w = (int) image.dimension(0);
             this.h = (int) image.dimension(1);
         }
@@ -379,6 +382,13 @@ public final class InfectionSegmenter {
             int plane = w * h;
             if (floats != null) {
                 return window.apply(floats, z * plane, plane);
+            }
+            if (bytes != null) { // 8-bit: already windowed, x / 255 as HuWindow.toUnit
+                float[] unit = new float[plane];
+                for (int i = 0, o = z * plane; i < plane; i++, o++) {
+                    unit[i] = (bytes[o] & 0xff) / 255f;
+                }
+                return unit;
             }
             RandomAccessibleInterval<T> s = image.numDimensions() == 2 ? image
                     : Views.hyperSlice(image, 2, image.min(2) + z);

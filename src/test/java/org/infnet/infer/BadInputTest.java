@@ -434,16 +434,7 @@ class BadInputTest {
 
     @Test
     void cancelMidVolumeStopsItsReaderAndWritesNothing() throws IOException {
-        int w = 24;
-        int h = 20;
-        int d = 40;
-        float[] hu = new float[w * h * d];
-        for (int i = 0; i < hu.length; i++) {
-            hu[i] = -1000 + (i * 37) % 1400;
-        }
-        Path in = dir.resolve("cancelled-ct.nii.gz");
-        org.infnet.io.nifti.NiftiWriter.writeFloat32(in,
-                org.infnet.io.nifti.NiftiGeometry.of(w, h, d, new org.infnet.io.Calibration3D(0.7, 0.7, 5, "mm")), hu);
+        Path in = ctVolume("cancelled-ct.nii.gz", 40);
         Path out = dir.resolve("out");
         FileSegmentation job = cancelAfterFirstBatch(in, out, false);
         for (Thread t : Thread.getAllStackTraces().keySet()) { // a pool thread left running would never end
@@ -454,22 +445,25 @@ class BadInputTest {
         }
         FileSegmentation.Written all = job.segment(in, out, List.of(in), Progress.NONE);
         assertEquals(2, all.outputs().size());
-        assertEquals((long) w * h * d, all.pixels());
+        assertEquals(24L * 20 * 40, all.pixels());
+    }
+
+    /** A 24x20 float32 HU volume of {@code depth} slices (a repeating ramp over -1000..400) as {@code name}. */
+    private Path ctVolume(String name, int depth) throws IOException {
+        float[] hu = new float[24 * 20 * depth];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = -1000 + (i * 37) % 1400;
+        }
+        Path in = dir.resolve(name);
+        org.infnet.io.nifti.NiftiWriter.writeFloat32(in, org.infnet.io.nifti.NiftiGeometry.of(24, 20, depth,
+                new org.infnet.io.Calibration3D(0.7, 0.7, 5, "mm")), hu);
+        return in;
     }
 
     @Test
     void volumeWhoseProbabilityOrMaskCannotBeWrittenLeavesNeitherFile() throws IOException {
         // the two files are written at once (probabilities on a worker): whichever fails, the other is removed
-        int w = 24;
-        int h = 20;
-        int d = 6;
-        float[] hu = new float[w * h * d];
-        for (int i = 0; i < hu.length; i++) {
-            hu[i] = -1000 + (i * 37) % 1400;
-        }
-        Path in = dir.resolve("ct.nii.gz");
-        org.infnet.io.nifti.NiftiWriter.writeFloat32(in,
-                org.infnet.io.nifti.NiftiGeometry.of(w, h, d, new org.infnet.io.Calibration3D(0.7, 0.7, 5, "mm")), hu);
+        Path in = ctVolume("ct.nii.gz", 6);
         FileSegmentation job = new FileSegmentation(segmenter(4), false);
         for (String blocked : new String[] {"ct_prob.nii.gz", "ct_mask.nii.gz"}) {
             Path out = dir.resolve("out-" + blocked);

@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
+import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 import org.infnet.io.HuWindow;
 import org.infnet.model.InfNetModel;
 import org.junit.jupiter.api.AfterAll;
@@ -118,6 +122,12 @@ class InfectionSegmenterTest {
         float[] first = new float[w * h];
         System.arraycopy(all, 0, first, 0, w * h);
         assertTrue(maxAbsDiff(first, second) > 0.05, "slices 0 and 1 give different maps");
+        // an 8-bit array image is scaled from its storage; a stacked view of the slices value by value: the same
+        List<RandomAccessibleInterval<UnsignedByteType>> planes = new ArrayList<>();
+        for (int z = 0; z < 3; z++) {
+            planes.add(ArrayImgs.unsignedBytes(pattern(w, h, z), w, h));
+        }
+        assertArrayEquals(all, InfectionSegmenter.floats(s.segment(Views.stack(planes), Progress.NONE).probability()));
     }
 
     private static double maxAbsDiff(float[] a, float[] b) {
