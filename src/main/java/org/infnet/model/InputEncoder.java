@@ -59,7 +59,7 @@ public final class InputEncoder {
         return x;
     }
 
-    /** {@code dst[off + i] = (s[i] - mean[c]) / std[c]}, as {@code transforms.Normalize}. */
+    /** {@code dst[off + i] = (s[i] - mean[c]) * (1 / std[c])}: {@code transforms.Normalize} up to float rounding. */
     private void normalise(float[] s, int c, float[] dst, int off) {
         float mu = mean[c];
         float inv = 1f / std[c];

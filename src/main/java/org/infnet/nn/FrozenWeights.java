@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The weights of a network that from now on only runs inference, prepared once for speed:
@@ -48,7 +49,7 @@ public final class FrozenWeights implements AutoCloseable {
          * The combined convolution, made from {@code folds} (the folded form of a convolution by the batch norm
          * that follows it) in {@code manager}, or null when this block has nothing to combine.
          */
-        Fold fuse(java.util.function.Function<Block, Fold> folds, NDManager manager);
+        Fold fuse(Function<Block, Fold> folds, NDManager manager);
     }
 
     private final NDManager manager;
