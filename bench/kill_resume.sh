@@ -20,13 +20,18 @@ ta=$(( $(date +%s) - t0 ))
 echo "uninterrupted run: ${ta} s"
 
 # once the second run has written its first checkpoint (a timed one or an epoch's), kill it at a random moment
-# within the next half of the uninterrupted run's wall time
+# within the first two thirds of what the uninterrupted run took from there on
 java -jar "$JAR" "${ARGS[@]}" --output "$OUT/b" > "$OUT/b1.log" 2>&1 &
 pid=$!
 t1=$(date +%s)
 until grep -qE "^checkpoint at|^[0-9]+,[0-9.e-]+," "$OUT/b1.log" || ! kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-sleep $(( RANDOM % (ta / 2 + 1) ))
+left=$(( ta - ($(date +%s) - t1) ))
+sleep $(( RANDOM % ((left > 3 ? left : 3) * 2 / 3) ))
 delay=$(( $(date +%s) - t1 ))
+if ! kill -0 "$pid" 2>/dev/null; then
+  echo "run B ended before the kill (after ${delay} s): not a kill test, run the script again" >&2
+  exit 1
+fi
 kill -9 "$pid" || true
 wait "$pid" 2>/dev/null || true
 echo "killed after ${delay} s; last progress before the kill:"
