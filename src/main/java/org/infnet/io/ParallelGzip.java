@@ -11,29 +11,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Gzip compression on several threads, as {@code pigz} does it: the data are cut into chunks, each chunk becomes a
  * complete gzip member, and the members are written in order. A file of concatenated members is a valid gzip file
  * (RFC 1952, section 2.2); zlib, Python's {@code gzip}, {@link java.util.zip.GZIPInputStream}, ITK and nibabel read
- * it as one stream. At most {@code 2 x threads} compressed chunks are held at once.
+ * it as one stream. At most {@code 2 x threads} compressed chunks are held at once. Stored data
+ * ({@link Compression#STORED}) have nothing to compress and are written as one member by the calling thread.
  */
 public final class ParallelGzip {
 
     /** Uncompressed bytes per gzip member. */
     static final int CHUNK = 4 << 20;
 
-    /** How each member is deflated. */
+    /** How the body is deflated. */
     public enum Compression {
         /** zlib's default (level 6): for data with repeats, such as label masks and CT in int16. */
         DEFAULT,
         /**
-         * Stored blocks, no compression (zlib level 0; the file is still valid gzip, checked by its CRC): for data
-         * that deflate barely shortens, such as float32 probabilities, whose low mantissa bytes are noise. On a
-         * 300-slice probability volume (314 MB, 2 threads, {@code bench/java/GzipAB.java}): 0.3-0.5 s at 100 % of
-         * the raw size, against 5.4-5.7 s and 88.2 % at level 6 and, with Huffman coding only, 2.0-2.3 s and 90.6 %.
+         * Stored deflate blocks, no compression (the file is still valid gzip, checked by its CRC), written by
+         * {@link #stored}: for data that deflate barely shortens, such as float32 probabilities, whose low mantissa
+         * bytes are noise. On a 300-slice probability volume (314 MB, {@code bench/java/GzipAB.java}, when this was
+         * zlib at level 0 on 2 threads): 0.3-0.5 s at 100 % of the raw size, against 5.4-5.7 s and 88.2 % at level 6
+         * and, with Huffman coding only, 2.0-2.3 s and 90.6 %. Written directly, to a file: 0.38-0.48 s against
+         * 0.57-1.62 s for zlib at level 0 ({@code bench/java/WriteProb.java}).
          */
         STORED
     }
@@ -94,7 +96,7 @@ public final class ParallelGzip {
      * the calling thread instead ({@link #stored}): it has nothing to compress.
      *
      * @param threads compression threads (1: the calling thread only)
-     * @param compression how each member is deflated
+     * @param compression how the body is deflated
      */
     public static void write(OutputStream out, byte[] head, Body body, int threads, Compression compression)
             throws IOException {
@@ -104,7 +106,7 @@ public final class ParallelGzip {
         }
         int length = body.length();
         if (threads <= 1 || length <= CHUNK) {
-            member(out, head, body, 0, length, compression);
+            member(out, head, body, 0, length);
             return;
         }
         ExecutorService pool = Workers.pool("infnet-gzip", threads);
@@ -117,7 +119,7 @@ public final class ParallelGzip {
                 pending.add(CompletableFuture.supplyAsync(() -> {
                     ByteArrayOutputStream b = new ByteArrayOutputStream(CHUNK);
                     try {
-                        member(b, first, body, start, end, compression);
+                        member(b, first, body, start, end);
                     } catch (IOException e) {
                         throw new CompletionException(e);
                     }
@@ -200,9 +202,8 @@ public final class ParallelGzip {
         }
     }
 
-    /** One complete gzip member of {@code head} + {@code body[from, to)}; {@code out} is left open. */
-    private static void member(OutputStream out, byte[] head, Body body, int from, int to, Compression compression)
-            throws IOException {
+    /** One gzip member of {@code head} + {@code body[from, to)} at zlib's default level; {@code out} is left open. */
+    private static void member(OutputStream out, byte[] head, Body body, int from, int to) throws IOException {
         OutputStream open = new OutputStream() { // closing the member must not close out
             @Override
             public void write(int b) throws IOException {
@@ -214,13 +215,7 @@ public final class ParallelGzip {
                 out.write(b, off, len);
             }
         };
-        try (GZIPOutputStream z = new GZIPOutputStream(open, 1 << 16) { // close() also frees the native deflater
-            {
-                if (compression == Compression.STORED) {
-                    def.setLevel(Deflater.NO_COMPRESSION);
-                }
-            }
-        }) {
+        try (GZIPOutputStream z = new GZIPOutputStream(open, 1 << 16)) { // close() also frees the native deflater
             z.write(head);
             body.writeTo(z, from, to);
         }

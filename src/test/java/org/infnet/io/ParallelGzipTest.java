@@ -126,10 +126,11 @@ class ParallelGzipTest {
 
     @Test
     void storedIsReadByZlibsInflaterAsRawDeflate() throws IOException, java.util.zip.DataFormatException {
-        // every block boundary case: within one staging buffer, exactly at its end, and a float split across none
-        for (int n : new int[] {1, ParallelGzip.STORED_BLOCK - 1, ParallelGzip.STORED_BLOCK,
-                8 * ParallelGzip.STORED_BLOCK, 8 * ParallelGzip.STORED_BLOCK + 4, 20 * ParallelGzip.STORED_BLOCK + 8}) {
-            float[] f = new float[n / 4 + 1];
+        // bodies of n bytes: less than a block, one block exactly and one value more, the eight-block staging buffer
+        // exactly full and one value more, and several buffers (the head is written in blocks of its own)
+        int k = ParallelGzip.STORED_BLOCK;
+        for (int n : new int[] {4, k - 4, k, k + 4, 8 * k, 8 * k + 4, 20 * k + 8}) {
+            float[] f = new float[n / 4];
             for (int i = 0; i < f.length; i++) {
                 f[i] = i * 0.5f - 7;
             }
