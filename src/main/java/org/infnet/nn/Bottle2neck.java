@@ -11,6 +11,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -136,28 +138,20 @@ public final class Bottle2neck extends CompositeBlock implements FrozenWeights.F
         if (!stage) {
             return null;
         }
-        NDList weights = new NDList(scale);
-        NDList biases = new NDList(scale);
+        List<FrozenWeights.Fold> parts = new ArrayList<>(scale);
         for (Block bn : bns) {
             FrozenWeights.Fold f = folds.apply(bn);
             if (f == null) {
                 return null;
             }
-            weights.add(f.weight());
-            biases.add(f.bias());
+            parts.add(f);
         }
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray any = weights.head();
-            NDArray eye = tmp.eye(width, width, 0, any.getDataType()).toDevice(any.getDevice(), false);
+            NDArray like = parts.get(0).weight();
+            NDArray eye = tmp.eye(width, width, 0, like.getDataType()).toDevice(like.getDevice(), false);
             NDArray pool = eye.reshape(width, width, 1, 1).broadcast(new Shape(width, width, 3, 3)).div(9f);
-            pool.attach(tmp);
-            weights.add(pool);
-            biases.add(tmp.zeros(new Shape(width), any.getDataType(), any.getDevice()));
-            NDArray w = NDArrays.concat(weights, 0);
-            w.attach(tmp);
-            NDArray b = NDArrays.concat(biases, 0);
-            b.attach(manager);
-            return new FrozenWeights.Fold(ChannelsLast.copyOf(w, manager), b);
+            parts.add(new FrozenWeights.Fold(pool, tmp.zeros(new Shape(width), pool.getDataType(), pool.getDevice())));
+            return FrozenWeights.stack(parts, manager);
         }
     }
 }

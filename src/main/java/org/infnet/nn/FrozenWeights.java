@@ -2,6 +2,8 @@ package org.infnet.nn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -50,6 +52,27 @@ public final class FrozenWeights implements AutoCloseable {
          * that follows it) in {@code manager}, or null when this block has nothing to combine.
          */
         Fold fuse(Function<Block, Fold> folds, NDManager manager);
+    }
+
+    /**
+     * Convolutions of the same input, kernel, stride and padding as one convolution whose output channels are theirs
+     * in order: the weights (concatenated along the output channels, then laid out channels-last) and the biases, in
+     * {@code manager}. The parts are not closed.
+     */
+    public static Fold stack(List<Fold> parts, NDManager manager) {
+        NDList weights = new NDList(parts.size());
+        NDList biases = new NDList(parts.size());
+        for (Fold f : parts) {
+            weights.add(f.weight());
+            biases.add(f.bias());
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray w = NDArrays.concat(weights, 0);
+            w.attach(tmp);
+            NDArray b = NDArrays.concat(biases, 0);
+            b.attach(manager);
+            return new Fold(ChannelsLast.copyOf(w, manager), b);
+        }
     }
 
     private final NDManager manager;

@@ -10,6 +10,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -67,22 +69,14 @@ public final class ReceptiveFieldBlock extends CompositeBlock implements FrozenW
     /** The folded 1x1 convolutions of the branch heads and the shortcut, stacked along the output channels. */
     @Override
     public FrozenWeights.Fold fuse(Function<Block, FrozenWeights.Fold> folds, NDManager manager) {
-        NDList weights = new NDList(branches.length + 1);
-        NDList biases = new NDList(branches.length + 1);
+        List<FrozenWeights.Fold> parts = new ArrayList<>(branches.length + 1);
         for (int i = 0; i <= branches.length; i++) {
             FrozenWeights.Fold f = folds.apply(((BasicConv2d) (i < branches.length ? branches[i][0] : convRes)).bn());
             if (f == null) {
                 return null;
             }
-            weights.add(f.weight());
-            biases.add(f.bias());
+            parts.add(f);
         }
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray w = NDArrays.concat(weights, 0);
-            w.attach(tmp);
-            NDArray b = NDArrays.concat(biases, 0);
-            b.attach(manager);
-            return new FrozenWeights.Fold(ChannelsLast.copyOf(w, manager), b);
-        }
+        return FrozenWeights.stack(parts, manager);
     }
 }
