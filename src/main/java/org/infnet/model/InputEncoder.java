@@ -1,11 +1,8 @@
 package org.infnet.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.List;
 import org.infnet.nn.EngineArrays;
 
@@ -25,9 +22,9 @@ public final class InputEncoder {
     }
 
     /**
-     * Encodes {@code slices} (each {@code side * side} values in [0,1]) into a (B, 3, side, side) array. On the CPU
-     * the planes are written straight into the engine's memory, one plane at a time, so no Java array of the whole
-     * batch is made (at 352x352 and batch 4 it would be 5.9 MB, a humongous allocation for the collector per batch).
+     * Encodes {@code slices} (each {@code side * side} values in [0,1]) into a (B, 3, side, side) array. The planes
+     * are normalised one at a time into the engine's memory ({@link EngineArrays#written}), so no Java array of the
+     * whole batch is made (at 352x352 and batch 4 it would be 5.9 MB, a humongous allocation for the collector).
      */
     public NDArray encode(NDManager m, List<float[]> slices, int side) {
         int plane = side * side;
@@ -37,35 +34,19 @@ public final class InputEncoder {
                         "slice " + b + " has " + slices.get(b).length + " values, expected " + plane);
             }
         }
-        Shape shape = new Shape(slices.size(), 3, side, side);
-        if (!m.getDevice().equals(Device.cpu()) || slices.isEmpty()) {
-            float[] data = new float[slices.size() * 3 * plane];
-            for (int b = 0; b < slices.size(); b++) {
+        return EngineArrays.written(m, new Shape(slices.size(), 3, side, side), into -> {
+            float[] one = new float[plane];
+            for (float[] s : slices) {
                 for (int c = 0; c < 3; c++) {
-                    normalise(slices.get(b), c, data, (b * 3 + c) * plane);
+                    float mu = mean[c];
+                    float inv = 1f / std[c]; // (x - mean) / std as transforms.Normalize, up to float rounding
+                    for (int i = 0; i < plane; i++) {
+                        one[i] = (s[i] - mu) * inv;
+                    }
+                    into.put(one);
                 }
             }
-            return EngineArrays.floats(m, data, shape);
-        }
-        NDArray x = m.create(shape, DataType.FLOAT32);
-        FloatBuffer into = x.toByteBuffer(true).asFloatBuffer(); // the tensor's own memory on the CPU
-        float[] one = new float[plane];
-        for (float[] s : slices) {
-            for (int c = 0; c < 3; c++) {
-                normalise(s, c, one, 0);
-                into.put(one);
-            }
-        }
-        return x;
-    }
-
-    /** {@code dst[off + i] = (s[i] - mean[c]) * (1 / std[c])}: {@code transforms.Normalize} up to float rounding. */
-    private void normalise(float[] s, int c, float[] dst, int off) {
-        float mu = mean[c];
-        float inv = 1f / std[c];
-        for (int i = 0; i < s.length; i++) {
-            dst[off + i] = (s[i] - mu) * inv;
-        }
+        });
     }
 
     /** Stacks single-channel maps ({@code side * side} each) into a (B, 1, side, side) array. */

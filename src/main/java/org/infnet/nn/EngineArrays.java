@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 /**
  * Arrays made from Java values whose memory the engine owns from the start.
@@ -31,11 +32,23 @@ public final class EngineArrays {
         if (values.length != shape.size()) {
             throw new IllegalArgumentException(values.length + " values for an array of shape " + shape);
         }
-        if (!m.getDevice().equals(Device.cpu()) || values.length == 0) {
+        return written(m, shape, into -> into.put(values));
+    }
+
+    /**
+     * A new float32 array of {@code shape} on {@code m}'s device, attached to {@code m}, whose values {@code fill}
+     * puts, all of them in row-major order, into the buffer it is given: on the CPU the engine's own tensor memory
+     * (so a caller that produces the values a part at a time needs no Java array of the whole), elsewhere a Java
+     * array then uploaded by DJL.
+     */
+    public static NDArray written(NDManager m, Shape shape, Consumer<FloatBuffer> fill) {
+        if (!m.getDevice().equals(Device.cpu()) || shape.size() == 0) {
+            float[] values = new float[Math.toIntExact(shape.size())];
+            fill.accept(FloatBuffer.wrap(values));
             return m.create(values, shape);
         }
         NDArray a = m.create(shape, DataType.FLOAT32);
-        a.toByteBuffer(true).asFloatBuffer().put(values);
+        fill.accept(a.toByteBuffer(true).asFloatBuffer());
         return a;
     }
 
