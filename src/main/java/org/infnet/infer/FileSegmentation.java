@@ -284,17 +284,18 @@ public final class FileSegmentation {
     }
 
     /**
-     * Single 8-bit or 32-bit slices of one size as one array image (the segmenter reads those from their storage,
-     * which a stacked view of the slices would make it read value by value), or null for other types.
+     * Single 8-bit or 32-bit array-image slices of one size as one array image (the segmenter reads those from their
+     * storage, which a stacked view of the slices would make it read value by value), or null for other types and
+     * for groups too large for one Java array.
      */
     private static RandomAccessibleInterval<?> oneArray(List<Opened> opened) {
         long w = opened.get(0).img.dimension(0);
         long h = opened.get(0).img.dimension(1);
-        int plane = (int) (w * h);
         int n = opened.size();
-        if (!opened.stream().allMatch(o -> o.img instanceof ArrayImg<?, ?>)) {
+        if (w * h * n > Integer.MAX_VALUE - 8 || !opened.stream().allMatch(o -> o.img instanceof ArrayImg<?, ?>)) {
             return null;
         }
+        int plane = (int) (w * h);
         if (opened.stream().allMatch(o -> o.img.firstElement() instanceof UnsignedByteType)) {
             byte[] all = new byte[plane * n];
             for (int k = 0; k < n; k++) {
@@ -315,13 +316,16 @@ public final class FileSegmentation {
     /** Single slices of one size and type, segmented as one stack. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private InfectionSegmenter.Result segmentStack(List<Opened> opened) throws IOException {
-        List slices = new ArrayList<>();
-        for (Opened o : opened) {
-            slices.add(o.img);
+        RandomAccessibleInterval stack = oneArray(opened);
+        if (stack == null) {
+            List slices = new ArrayList<>();
+            for (Opened o : opened) {
+                slices.add(o.img);
+            }
+            stack = Views.stack(slices);
         }
         try {
-            RandomAccessibleInterval stack = oneArray(opened);
-            return segmentRaw(stack != null ? stack : Views.stack(slices), Progress.NONE);
+            return segmentRaw(stack, Progress.NONE);
         } catch (IllegalArgumentException | IllegalStateException e) {
             if (e instanceof CancellationException) {
                 throw e;
@@ -463,6 +467,7 @@ public final class FileSegmentation {
             } catch (IOException | RuntimeException e) {
                 failure = e;
             }
+            Exception probFailure = null;
             boolean interrupted = false;
             while (true) { // the write finishes (a second or so) either way, so that all or none is left
                 try {
@@ -470,7 +475,7 @@ public final class FileSegmentation {
                     written.add(prob);
                     break;
                 } catch (ExecutionException e) {
-                    failure = e.getCause() instanceof Exception c ? c
+                    probFailure = e.getCause() instanceof Exception c ? c
                             : new IOException(prob + ": " + e.getCause(), e.getCause());
                     break;
                 } catch (InterruptedException e) {
@@ -479,7 +484,12 @@ public final class FileSegmentation {
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
-                failure = new CancellationException("interrupted");
+                probFailure = probFailure != null ? probFailure : new CancellationException("interrupted");
+            }
+            if (failure == null) {
+                failure = probFailure;
+            } else if (probFailure != null) {
+                failure.addSuppressed(probFailure); // both failed: the first reported, the other kept beside it
             }
             if (maskWritten) {
                 written.add(maskFile); // also when the probabilities failed: the caller then deletes what was written

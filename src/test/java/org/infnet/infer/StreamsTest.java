@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -213,16 +215,28 @@ class StreamsTest {
 
     /** {@code count} 8-bit PNG slices {@code s0.png, s1.png, ...} in {@code in}, slice k of width {@code width(k)}. */
     private static List<Path> pngSlices(Path in, int count, java.util.function.IntUnaryOperator width) throws IOException {
+        return slices(in, count, width, false);
+    }
+
+    /**
+     * {@code count} slices {@code s0, s1, ...} in {@code in}, slice k of width {@code width(k)}: 8-bit PNG, or with
+     * {@code hu} 32-bit TIFF of Hounsfield units.
+     */
+    private static List<Path> slices(Path in, int count, java.util.function.IntUnaryOperator width, boolean hu)
+            throws IOException {
         Files.createDirectories(in);
         List<Path> files = new ArrayList<>();
         for (int k = 0; k < count; k++) {
             int w = width.applyAsInt(k);
-            ByteProcessor bp = new ByteProcessor(w, H);
+            ImageProcessor ip = hu ? new FloatProcessor(w, H) : new ByteProcessor(w, H);
             for (int i = 0; i < w * H; i++) {
-                bp.set(i, (i * (k + 3)) % 256);
+                ip.setf(i, hu ? -1000 + (i * (k + 3)) % 1400 : (i * (k + 3)) % 256);
             }
-            Path f = in.resolve("s" + k + ".png");
-            new FileSaver(new ImagePlus("s" + k, bp)).saveAsPng(f.toString());
+            Path f = in.resolve("s" + k + (hu ? ".tif" : ".png"));
+            FileSaver saver = new FileSaver(new ImagePlus("s" + k, ip));
+            if (hu ? !saver.saveAsTiff(f.toString()) : !saver.saveAsPng(f.toString())) {
+                throw new IOException("could not write " + f);
+            }
             files.add(f);
         }
         return files;
@@ -241,8 +255,15 @@ class StreamsTest {
 
     @Test
     void singleSlicesOfOneSizeGoThroughTheNetworkTogetherAndGetTheirOwnResults() throws IOException {
-        // s5 is of another size: its group is segmented file by file
-        List<Path> files = pngSlices(dir.resolve("slices"), 7, k -> k == 5 ? W + 6 : W);
+        // s5 is of another size: its group is segmented file by file; 8-bit PNG and 32-bit HU slices (each kind's
+        // group is made one array image)
+        for (boolean hu : new boolean[] {false, true}) {
+            singleSlicesTogether(hu);
+        }
+    }
+
+    private void singleSlicesTogether(boolean hu) throws IOException {
+        List<Path> files = slices(dir.resolve("slices" + hu), 7, k -> k == 5 ? W + 6 : W, hu);
         for (int streams : new int[] {1, 2}) {
             List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
             Identity id = new Identity();
@@ -250,10 +271,10 @@ class StreamsTest {
                 batches.add(batch.size());
                 return id.predict(batch);
             }, InfectionSegmenter.Options.DEFAULT), false);
-            Path together = dir.resolve("together" + streams);
+            Path together = dir.resolve("together" + streams + hu);
             job.segmentAll(files, together, files, streams, (f, w) -> { });
             assertEquals(List.of(1, 1, 1, 4), batches.stream().sorted().toList(), "batch sizes, " + streams + " streams");
-            Path alone = dir.resolve("alone" + streams);
+            Path alone = dir.resolve("alone" + streams + hu);
             for (Path f : files) {
                 job.segment(f, alone, files, Progress.NONE);
             }
