@@ -62,6 +62,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default='/tmp/pth_roundtrip')
     ap.add_argument('--seed', type=int, default=2026)
+    ap.add_argument('--weights', help='a state dict to use instead of random weights (e.g. a trained model)')
     ap.add_argument('--arch', default='infnet-res2net50',
                     help='a gpu/infnet_cfg.py CONFIGS name (import it with --arch <that model.json or preset>)')
     ap.add_argument('--legacy', action='store_true',
@@ -71,7 +72,10 @@ def main():
     torch.set_num_threads(1)
 
     model = Inf_Net() if a.arch == 'infnet-res2net50' else InfNet(CONFIGS[a.arch])
-    randomise(model, a.seed)
+    if a.weights:
+        model.load_state_dict(torch.load(a.weights, map_location='cpu'))
+    else:
+        randomise(model, a.seed)
     model.eval()
     ckpt = os.path.join(a.out, 'infnet_random.pth')
     torch.save({'epoch': 100, 'state_dict': {'module.' + k: v for k, v in model.state_dict().items()}}, ckpt)
