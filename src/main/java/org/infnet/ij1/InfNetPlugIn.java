@@ -17,6 +17,9 @@ import org.scijava.Context;
  * class loader), because SciJava's plugin discovery and DJL's engine and native-library lookup read resources
  * through it; the previous one is restored afterwards.
  *
+ * <p>Before anything loads DJL, DJL's usage report (a connection to a cloud-metadata address) is switched off
+ * ({@code OPT_OUT_TRACKING=true}) unless the property is already set.
+ *
  * <p>In Fiji the SciJava commands of the same labels take these menu items over (ImageJ's legacy layer
  * overrides an ImageJ 1.x command by an ImageJ2 command of the same label), so this class is used by plain
  * ImageJ 1.x only.
@@ -27,6 +30,9 @@ public class InfNetPlugIn implements PlugIn {
 
     @Override
     public void run(String commandClass) {
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(InfNetPlugIn.class.getClassLoader());

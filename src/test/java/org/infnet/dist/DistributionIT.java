@@ -170,7 +170,8 @@ class DistributionIT {
             image = s.sorted().findFirst().orElseThrow().toAbsolutePath();
         }
         Map<String, String> out = run(List.of(java(), "-Xmx2g", "-Djava.awt.headless=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dplugins.dir=" + ij,
+                "-Dai.djl.pytorch.num_threads=1", "-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true",
+                "-Dplugins.dir=" + ij,
                 "-cp", ijJar + File.pathSeparator + probeClasses("PlainImageJProbe"),
                 "org.infnet.dist.PlainImageJProbe", image.toString(), cls, arg, "model=infnet-compact threshold=0.5"), 300);
         assertEquals("org.infnet.ij1.InfNetPlugIn", out.get("plugin"), out.toString());
