@@ -27,7 +27,7 @@ final class GuiCli {
         try (Context ctx = new Context()) {
             ImageJ ij = new ImageJ(ImageJ.NO_SHOW);
             CommandBridge.addMenus(CommandBridge.install(ctx), PluginsConfig.bundled().stream()
-                    .filter(e -> e.menu().startsWith(CommandBridge.MENU_ROOT)).toList());
+                    .filter(e -> e.menu().equals(CommandBridge.MENU_ROOT + ">Examples")).toList());
             ij.setLocation(0, 0);
             ij.setVisible(true);
             IJ.showStatus("Inf-Net commands are in Plugins>Inf-Net");
