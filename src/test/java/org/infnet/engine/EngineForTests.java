@@ -1,0 +1,32 @@
+package org.infnet.engine;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Registered for every test class (JUnit's extension auto-detection, {@code junit-platform.properties}): readies
+ * the engine through {@link EngineSetup#ensure()} before the class runs, as the product's entry points do, so that
+ * no test touches PyTorch in a configuration the self-check has not chosen (or a forced one).
+ *
+ * <p>With {@code -Dinfnet.test.onlyVerified=true} (the surefire executions that force a configuration) a class is
+ * skipped where the forced configuration failed the self-check on this machine (such as oneDNN on, where it
+ * crashes or computes wrong convolutions): that execution then tests each configuration exactly where the
+ * product would use it, and CI stays green on every machine.
+ */
+public final class EngineForTests implements BeforeAllCallback {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (Boolean.getBoolean("infnet.test.onlyVerified")) {
+            String forced = System.getProperty(EngineSetup.ONEDNN, "auto");
+            if (!forced.equals("auto")) {
+                SelfCheckVerdict v = EngineSetup.verdict();
+                assumeTrue(v.passed(forced.equals("on")), () -> "oneDNN " + forced
+                        + " failed the engine self-check on this machine (" + v.summary() + "): not used here");
+            }
+        }
+        EngineSetup.ensure();
+    }
+}
