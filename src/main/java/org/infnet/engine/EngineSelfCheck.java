@@ -63,6 +63,10 @@ public final class EngineSelfCheck {
         aten.setMkldnn(onednn);
         JniUtils.setGradMode(false);
         out.println("selfcheck nnpack " + nnpack);
+        out.flush();
+        if (Boolean.getBoolean("infnet.selfcheck.haltAfterLoad")) {
+            Runtime.getRuntime().halt(134); // stands in for an engine crash (SIGFPE) in EngineSetupTest
+        }
         int failed = 0;
         int compared = 0;
         Random rnd = new Random(20261204);
@@ -136,8 +140,8 @@ public final class EngineSelfCheck {
         }
     }
 
-    /** Prints and counts a comparison beyond float rounding (NaN included). */
-    private static int compare(PrintStream out, String what, float[] got, double[] ref) {
+    /** Prints and counts a comparison beyond float rounding (NaN included): 1 if wrong, else 0. */
+    static int compare(PrintStream out, String what, float[] got, double[] ref) {
         double scale = 0;
         for (double r : ref) {
             scale = Math.max(scale, Math.abs(r));

@@ -180,13 +180,20 @@ public final class EngineSetup {
 
     /** Runs {@link EngineSelfCheck} in a child JVM. */
     static SelfCheckVerdict.Result runChild(boolean onednn, int threads) {
+        return runChild(onednn, threads, List.of());
+    }
+
+    /** Runs {@link EngineSelfCheck} in a child JVM with extra JVM options. */
+    static SelfCheckVerdict.Result runChild(boolean onednn, int threads, List<String> jvmOptions) {
         Path log = null;
         try {
             log = Files.createTempFile("infnet-selfcheck", ".txt");
             List<String> cmd = new ArrayList<>(List.of(
                     Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Xss4m",
-                    "-Djava.awt.headless=true", "-cp", childClassPath(), EngineSelfCheck.class.getName(),
-                    onednn ? "on" : "off", Integer.toString(threads)));
+                    "-Djava.awt.headless=true"));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", childClassPath(), EngineSelfCheck.class.getName(), onednn ? "on" : "off",
+                    Integer.toString(threads)));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
             Process p = pb.start();

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>With {@code -Dinfnet.test.onlyVerified=true} (the surefire executions that force a configuration) a class is
  * skipped where the forced configuration failed the self-check on this machine (such as oneDNN on, where it
- * crashes or computes wrong convolutions): that execution then tests each configuration exactly where the
- * product would use it, and CI stays green on every machine.
+ * crashes or computes wrong convolutions), and also where it is the self-check's own choice (the default
+ * execution, which runs every test, has just tested it): each configuration that passes the self-check is then
+ * tested once on every machine, the one that fails nowhere, and CI stays green on every machine.
  */
 public final class EngineForTests implements BeforeAllCallback {
 
@@ -23,8 +24,12 @@ public final class EngineForTests implements BeforeAllCallback {
             String forced = System.getProperty(EngineSetup.ONEDNN, "auto");
             if (!forced.equals("auto")) {
                 SelfCheckVerdict v = EngineSetup.verdict();
-                assumeTrue(v.passed(forced.equals("on")), () -> "oneDNN " + forced
+                boolean on = forced.equals("on");
+                assumeTrue(v.passed(on), () -> "oneDNN " + forced
                         + " failed the engine self-check on this machine (" + v.summary() + "): not used here");
+                EngineConfig auto = v.best();
+                assumeTrue(auto == null || auto.onednn() != on, () -> "oneDNN " + forced
+                        + " is the self-check's choice on this machine, which the default execution tested");
             }
         }
         EngineSetup.ensure();
