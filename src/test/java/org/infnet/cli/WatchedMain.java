@@ -1,6 +1,7 @@
 package org.infnet.cli;
 
 import java.io.IOException;
+import java.net.Proxy;
 import java.net.URL;
 import java.net.URLConnection;
 import java.net.URLStreamHandler;
@@ -29,6 +30,11 @@ public final class WatchedMain {
                     protected URLConnection openConnection(URL u) throws IOException {
                         seen.add(u.toString());
                         throw new IOException("connection blocked by the test: " + u);
+                    }
+
+                    @Override
+                    protected URLConnection openConnection(URL u, Proxy p) throws IOException {
+                        return openConnection(u);
                     }
                 }
                 : null);

@@ -89,7 +89,7 @@ class EngineConsistencyTest {
 
     @Test
     void bundledModelGivesTheSameMapsWhateverThreadsBatchAndStreams() throws Exception {
-        Img<UnsignedByteType> img = phantoms(8);
+        Img<UnsignedByteType> img = phantoms(4);
         try (InfNetModel model = ModelLocator.open(ModelLocator.DEFAULT, Device.cpu())) {
             model.freeze();
             InfectionSegmenter.Result ref = run(model, img, 1, 1, 1);
@@ -101,20 +101,18 @@ class EngineConsistencyTest {
             assertTrue(max > 0.5, "the phantoms have infection, so the comparison is not of empty maps");
             assertSame(ref, run(model, img, 2, 1, 1), "2 threads, batch 1");
             assertSame(ref, run(model, img, 2, 4, 1), "2 threads, batch 4");
-            assertSame(ref, run(model, img, 1, 4, 2), "1 thread, batch 4, 2 streams");
-            assertSame(ref, run(model, img, 2, 3, 2), "2 threads, batch 3, 2 streams");
+            assertSame(ref, run(model, img, 1, 2, 2), "1 thread, batch 2, 2 streams");
         }
     }
 
     @Test
     void fullInfNetGivesTheSameMapsWithOneAndTwoThreadsAndBatches() throws Exception {
-        Img<UnsignedByteType> img = phantoms(3);
+        Img<UnsignedByteType> img = phantoms(2);
         try (InfNetModel model = InfNetModel.create("infnet-res2net50", InfNetConfig.preset("infnet-res2net50"),
                 Device.cpu())) {
             model.freeze();
             InfectionSegmenter.Result ref = run(model, img, 1, 1, 1);
-            assertSame(ref, run(model, img, 2, 1, 1), "full Inf-Net, 2 threads, batch 1");
-            assertSame(ref, run(model, img, 2, 3, 1), "full Inf-Net, 2 threads, batch 3");
+            assertSame(ref, run(model, img, 2, 2, 1), "full Inf-Net, 2 threads, batch 2");
         }
     }
 }
