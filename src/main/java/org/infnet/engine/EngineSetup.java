@@ -95,6 +95,17 @@ public final class EngineSetup {
         }
     }
 
+    /**
+     * Whether inference should run the network one slice at a time (and the caller's batch only bounds memory):
+     * with oneDNN off, libtorch's fallback convolutions take several times longer per slice in a batch than alone
+     * (measured on the 2-core machine of issue 16, compact model, 1 thread: 182-358 ms per slice at batch 1,
+     * 1356-1364 at batch 4; a 3x3 32-channel convolution at 88x88, channels-last: 4.3 against 167 ms per slice).
+     * The maps are the same either way (within 1e-5, {@code EngineConsistencyTest}).
+     */
+    public static boolean singleSliceInference() {
+        return !ensure().onednn();
+    }
+
     /** The configuration in force, or null before {@link #ensure()}. */
     public static EngineConfig current() {
         return config;
