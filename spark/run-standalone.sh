@@ -17,7 +17,8 @@ rm -rf "$W"; mkdir -p "$W/logs"
 
 echo "== build: module jar and its runtime class path"
 mvn -B -ntp -q package -DskipTests
-mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$W/classpath.txt"
+# compile scope: the core and its libraries, and Spark itself (provided scope, as a cluster provides it)
+mvn -B -ntp -q dependency:build-classpath -DincludeScope=compile -Dmdep.outputFile="$W/classpath.txt"
 export SPARK_HOME=$W/spark-home SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 OMP_NUM_THREADS=1
 mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf"
 tr ':' '\n' < "$W/classpath.txt" | while read -r j; do ln -sf "$j" "$SPARK_HOME/jars/"; done
