@@ -236,6 +236,7 @@ class CohortJobTest {
         Path out = dir.resolve("out");
         CohortJob.Summary s = CohortJob.run(spark,
                 CohortConfig.of(manifest.toString(), out.toString()).withMultiClass(true));
+        System.out.println("[cohort] multi-class: " + s);
         assertEquals(0, s.failed());
         Row r = table(out).get("m0");
         assertEquals("infnet-compact+multiclass-compact", r.getAs("model"));
@@ -289,6 +290,30 @@ class CohortJobTest {
         assertTrue(byPatient.get(3L).<String>getAs("error").contains("more than once"));
         assertTrue(byPatient.get(4L).<String>getAs("error").contains("more than once"));
         assertTrue(byPatient.get(5L).<String>getAs("error").contains("none.nii.gz"));
+    }
+
+    @Test
+    void dicomSeriesFolderIsMeasuredAsTheSameVolumeInNifti() throws IOException {
+        PhantomVolume v = new PhantomGenerator(21).volume(PhantomGenerator.Params.defaults().withSize(128)
+                .withLesionCount(4), 4, 5.0);
+        Path nii = PhantomNifti.writeInt16(v, dir.resolve("in/ct.nii.gz")); // HU rounded, as the DICOM stores them
+        Path series = dir.resolve("in/dicom-series");
+        TinyDicom.series(series, v.hu(), v.width(), v.height(), v.depth(), v.calibration().pixelWidth(), 5.0);
+        Path manifest = csv(dir.resolve("manifest.csv"), List.of("nifti", "dicom"), List.of(nii, series));
+        Path out = dir.resolve("out");
+        CohortJob.Summary s = CohortJob.run(spark, CohortConfig.of(manifest.toString(), out.toString()));
+        assertEquals(0, s.failed());
+        Map<String, Row> t = table(out);
+        Row a = t.get("nifti"), b = t.get("dicom");
+        for (String col : List.of("slices", "width", "height", "voxel_x_mm", "voxel_z_mm", "lung_ml", "infected_ml",
+                "burden_percent")) {
+            assertEquals(a.<Object>getAs(col), b.<Object>getAs(col), col);
+        }
+        List<String> outputs = b.getList(b.fieldIndex("outputs"));
+        assertTrue(outputs.get(1).endsWith("volumes/dicom/ct_mask.nii.gz"), outputs.get(1));
+        assertArrayEquals(NiftiReader.read(Path.of(a.<String>getList(a.fieldIndex("outputs")).get(1))).data(),
+                NiftiReader.read(Path.of(outputs.get(1))).data());
+        assertEquals(NiftiReader.read(nii).geometry(), NiftiReader.read(Path.of(outputs.get(1))).geometry());
     }
 
     @Test
