@@ -46,6 +46,11 @@ public record CohortConfig(String manifest, String output, String model, boolean
         return new CohortConfig(manifest, output, model, on, multiClassModel, threshold, threads, partitions);
     }
 
+    /** This config with another output folder. */
+    public CohortConfig withOutput(String o) {
+        return new CohortConfig(manifest, o, model, multiClass, multiClassModel, threshold, threads, partitions);
+    }
+
     /** This config with another infection model. */
     public CohortConfig withModel(String m) {
         return new CohortConfig(manifest, output, m, multiClass, multiClassModel, threshold, threads, partitions);

@@ -27,7 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code OUTPUT/table} with one row per volume: the manifest's columns followed by {@link VolumeResult#columns()};
  * the NIfTI outputs of volume {@code ID} are in {@code OUTPUT/volumes/ID/}. A volume that fails is a row with its
  * error; a volume whose outputs are complete from an earlier run is not segmented again (its row is taken from
- * that run, {@code reused} true), so an interrupted job is resumed by submitting it again.
+ * that run, {@code reused} true), so an interrupted job is resumed by submitting it again. A relative volume
+ * path is taken from the manifest's folder; a relative output folder from the driver's working folder.
  *
  * <p>Command line (the application's main class for {@code spark-submit}): {@code --manifest FILE --output DIR
  * [--model NAME|DIR] [--multiclass [--multiclass-model NAME|DIR]] [--threshold 0.5] [--threads 1]
@@ -111,14 +112,25 @@ public final class CohortJob {
                 .csv(path);
     }
 
+    /** The folder of a manifest on the local file system (relative volume paths are taken from it), or null. */
+    static String manifestFolder(String manifest) {
+        if (manifest.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            return null; // a URI (hdfs://, s3a://): volume paths must be absolute
+        }
+        Path parent = Path.of(manifest).toAbsolutePath().normalize().getParent();
+        return parent == null ? null : parent.toString();
+    }
+
     /**
      * Runs the job and writes the table.
      *
      * @throws IllegalArgumentException when the manifest lacks {@code id} or {@code path}, or has a column named
      *                                  like a result column
      */
-    public static Summary run(SparkSession spark, CohortConfig c) {
+    public static Summary run(SparkSession spark, CohortConfig config) {
         long t0 = System.nanoTime();
+        // executors run in their own working folders: the output folder is made absolute here, on the driver
+        CohortConfig c = config.withOutput(Path.of(config.output()).toAbsolutePath().normalize().toString());
         Dataset<Row> manifest = manifest(spark, c.manifest());
         StructType in = manifest.schema();
         List<String> names = Arrays.asList(in.fieldNames());
@@ -151,7 +163,8 @@ public final class CohortJob {
             int parts = c.partitions() == 0 ? rows.size() : Math.min(c.partitions(), rows.size());
             JavaRDD<Row> volumes = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, parts);
             // collected once: the segmentation is never recomputed by a later stage
-            results = volumes.mapPartitions(new VolumeTask(c, idIndex, names.indexOf("path"), duplicates)).collect();
+            results = volumes.mapPartitions(new VolumeTask(c, idIndex, names.indexOf("path"), duplicates,
+                    manifestFolder(c.manifest()))).collect();
         }
         double segmentSeconds = (System.nanoTime() - t1) / 1e9;
         spark.createDataFrame(results, outSchema).repartition(1).sortWithinPartitions("id").write()

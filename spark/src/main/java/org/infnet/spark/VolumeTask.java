@@ -39,18 +39,21 @@ final class VolumeTask implements FlatMapFunction<Iterator<Row>, Row> {
     private final int idIndex;
     private final int pathIndex;
     private final Set<String> duplicates;
+    private final String baseFolder;
 
     /**
      * @param config     the job
      * @param idIndex    index of the {@code id} column in the manifest rows
      * @param pathIndex  index of the {@code path} column
      * @param duplicates ids that appear more than once in the manifest (their rows fail)
+     * @param baseFolder absolute folder that relative volume paths are resolved against (the manifest's), or null
      */
-    VolumeTask(CohortConfig config, int idIndex, int pathIndex, Set<String> duplicates) {
+    VolumeTask(CohortConfig config, int idIndex, int pathIndex, Set<String> duplicates, String baseFolder) {
         this.config = config;
         this.idIndex = idIndex;
         this.pathIndex = pathIndex;
         this.duplicates = Set.copyOf(duplicates);
+        this.baseFolder = baseFolder;
     }
 
     @Override
@@ -86,6 +89,12 @@ final class VolumeTask implements FlatMapFunction<Iterator<Row>, Row> {
                 throw new IOException("no path given");
             }
             Path input = Path.of(path);
+            if (!input.isAbsolute()) {
+                if (baseFolder == null) {
+                    throw new IOException("relative path with a manifest that is not a local file: give an absolute path");
+                }
+                input = Path.of(baseFolder).resolve(input).normalize();
+            }
             Path dir = Path.of(config.output(), "volumes", id);
             Segmenters s = Segmenters.get(config);
             Path analysed = Files.isDirectory(input) ? dir.resolve(DICOM_AS_NIFTI) : input;

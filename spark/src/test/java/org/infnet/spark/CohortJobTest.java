@@ -269,7 +269,8 @@ class CohortJobTest {
         String ct = cts.get(0).toAbsolutePath().toString();
         List<Row> rows = List.of(RowFactory.create("ok", ct, 1L), RowFactory.create("../escape", ct, 2L),
                 RowFactory.create("twice", ct, 3L), RowFactory.create("twice", ct, 4L),
-                RowFactory.create("missing", dir.resolve("none.nii.gz").toString(), 5L));
+                RowFactory.create("missing", dir.resolve("none.nii.gz").toString(), 5L),
+                RowFactory.create("relative", "in/ct0.nii.gz", 6L)); // relative to the manifest's folder
         Path manifest = dir.resolve("manifest.parquet");
         spark.createDataFrame(rows, DataTypes.createStructType(List.of(
                 DataTypes.createStructField("id", DataTypes.StringType, true),
@@ -277,10 +278,10 @@ class CohortJobTest {
                 DataTypes.createStructField("patient", DataTypes.LongType, true)))).write().parquet(manifest.toString());
         Path out = dir.resolve("out");
         CohortJob.Summary s = CohortJob.run(spark, CohortConfig.of(manifest.toString(), out.toString()));
-        assertEquals(5, s.volumes());
+        assertEquals(6, s.volumes());
         assertEquals(4, s.failed());
         List<Row> t = spark.read().parquet(out.resolve("table").toString()).collectAsList();
-        assertEquals(5, t.size());
+        assertEquals(6, t.size());
         Map<Long, Row> byPatient = new HashMap<>();
         t.forEach(r -> byPatient.put(r.getAs("patient"), r));
         assertNull(byPatient.get(1L).getAs("error"));
@@ -290,6 +291,8 @@ class CohortJobTest {
         assertTrue(byPatient.get(3L).<String>getAs("error").contains("more than once"));
         assertTrue(byPatient.get(4L).<String>getAs("error").contains("more than once"));
         assertTrue(byPatient.get(5L).<String>getAs("error").contains("none.nii.gz"));
+        assertNull(byPatient.get(6L).getAs("error"));
+        assertEquals(byPatient.get(1L).<Double>getAs("burden_percent"), byPatient.get(6L).<Double>getAs("burden_percent"));
     }
 
     @Test
