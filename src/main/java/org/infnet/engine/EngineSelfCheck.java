@@ -14,13 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
 import org.infnet.nn.ChannelsLast;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.InfNetConfig;
 
 /**
  * The engine self-check, run by {@link EngineSetup} in a child JVM (a crash of the engine must not take the
  * caller down): under one {@link EngineConfig}, PyTorch's convolutions of the shapes Inf-Net uses (1x1, 3x3,
  * grouped, dilated, strided) against {@link ReferenceConvolution}, forward and backward (gradients of the
- * input and the weight), in NCHW and channels-last, with 1 and N engine threads, at batch 1 and 4.
+ * input and the weight), in NCHW and channels-last, with 1 and N engine threads, at batch 1 and 4; then one
+ * forward pass of the paper's network at 352 x 352 (a sample in a batch of 2 with N threads against alone with 1).
  *
  * <p>Usage: {@code EngineSelfCheck ONEDNN(on|off) THREADS}. NNPACK is left on only where it starts. Prints lines
  * starting with {@code selfcheck } (one per failed comparison, then {@code selfcheck nnpack true|false},
@@ -100,12 +106,45 @@ public final class EngineSelfCheck {
                     }
                 }
             }
+            failed += network(out, m, threads, rnd);
+            compared++;
             JniUtils.setNumThreads(threads);
             out.println("selfcheck ms " + String.format(Locale.ROOT, "%.1f", timing(m, rnd)));
         }
         out.println("selfcheck result " + (failed == 0 ? "pass" : "fail") + " " + compared);
         out.flush();
         System.exit(failed == 0 ? 0 : EXIT_WRONG);
+    }
+
+    /**
+     * The paper's network (random weights, NCHW weights as before {@code freeze}, where libtorch 2.7.1's oneDNN
+     * crashed on the processor of issue 16): the first sample of a batch of 2 with N threads must give the same five
+     * maps as that sample alone with 1 thread. Returns 1 if not.
+     */
+    private static int network(PrintStream out, NDManager m, int threads, Random rnd) {
+        try (NDManager s = m.newSubManager()) {
+            InfNet net = new InfNet(InfNetConfig.PAPER);
+            net.initialize(s, DataType.FLOAT32, InfNet.inputShape(1, 352));
+            float[] x = uniform(rnd, 2 * 3 * 352 * 352, 1);
+            JniUtils.setNumThreads(1);
+            NDList alone = net.forward(new ParameterStore(s, false),
+                    new NDList(s.create(java.util.Arrays.copyOf(x, 3 * 352 * 352), InfNet.inputShape(1, 352))), false);
+            JniUtils.setNumThreads(threads);
+            NDList both = net.forward(new ParameterStore(s, false), new NDList(s.create(x, InfNet.inputShape(2, 352))),
+                    false);
+            int bad = 0;
+            for (int i = 0; i < alone.size() && bad == 0; i++) {
+                float[] a = alone.get(i).toFloatArray();
+                float[] b = both.get(i).toFloatArray();
+                double[] ref = new double[a.length];
+                for (int k = 0; k < a.length; k++) {
+                    ref[k] = a[k];
+                }
+                bad = compare(out, "Inf-Net map " + i + ": batch 2, " + threads + " threads against alone, 1 thread",
+                        java.util.Arrays.copyOf(b, a.length), ref);
+            }
+            return bad;
+        }
     }
 
     /** Output, and where {@code gy} is given the input's and the weight's gradients of {@code sum(y * gy)}. */

@@ -56,6 +56,9 @@ public final class EngineSetup {
     /** A self-check child that runs longer than this is stopped (and counts as not run). */
     private static final long CHILD_TIMEOUT_S = Long.getLong("infnet.engine.selfcheck.timeout", 600);
 
+    /** The self-check's version: a verdict of an older check is not used. */
+    private static final int CHECK_VERSION = 2;
+
     private static volatile EngineConfig config;
     private static volatile String reason;
 
@@ -211,7 +214,7 @@ public final class EngineSetup {
             if (!p.waitFor(CHILD_TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 return SelfCheckVerdict.Result.parse(SelfCheckVerdict.Status.TIMEOUT, -1, Files.readAllLines(log,
-                        StandardCharsets.UTF_8));
+                        StandardCharsets.ISO_8859_1));
             }
             int exit = p.exitValue();
             List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
@@ -307,11 +310,12 @@ public final class EngineSetup {
     }
 
     /**
-     * What the verdict depends on: the processor (model, flags, whether it reports cache sizes, cores), the
+     * What the verdict depends on: the check's version, the processor (model, flags, whether it reports cache sizes, cores), the
      * operating system, and the libtorch and DJL versions.
      */
     static String key() {
         StringBuilder k = new StringBuilder();
+        k.append("check=").append(CHECK_VERSION).append('\n');
         k.append("os=").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append('\n');
         k.append("cores=").append(Runtime.getRuntime().availableProcessors()).append('\n');
