@@ -18,7 +18,7 @@ public final class Main {
 
     /** Runs a sub-command; returns the exit status (0 success, 1 failure, 2 usage error). */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
             out.println(usage());
             return argv.length == 0 ? 2 : 0;
         }
@@ -39,6 +39,9 @@ public final class Main {
                     yield 2;
                 }
             };
+        } catch (Args.HelpRequested e) {
+            out.println(usage());
+            return 0;
         } catch (Args.UsageException e) {
             err.println("error: " + e.getMessage());
             return 2;
