@@ -91,7 +91,18 @@ final class Args {
     }
 
     Path path(String name) {
-        return Path.of(require(name));
+        return pathOf(require(name));
+    }
+
+    /**
+     * A path from the command line. With LANG/LC_ALL unset the JVM decodes arguments as ASCII, and a name with
+     * other characters arrives with U+FFFD in it, which no file has: that is said in one line.
+     */
+    static Path pathOf(String arg) {
+        if (arg.indexOf('\uFFFD') >= 0) {
+            throw new IllegalArgumentException(org.infnet.io.ImageFiles.encodingProblem(arg));
+        }
+        return Path.of(arg);
     }
 
     int integer(String name, int def) {

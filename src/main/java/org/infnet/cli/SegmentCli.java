@@ -35,7 +35,7 @@ final class SegmentCli {
             throw new Args.UsageException("segment needs at least one input file or folder");
         }
         Path outDir = a.path("output");
-        List<Path> inputs = a.positional().stream().map(Path::of).toList();
+        List<Path> inputs = a.positional().stream().map(Args::pathOf).toList();
         List<Path> files = FileSegmentation.expand(inputs);
         FileSegmentation.checkOutputFolder(inputs, outDir);
         // --intercept C: values v of 16/32-bit and NIfTI inputs are taken as HU v + C, i.e. windowed at level - C

@@ -90,6 +90,11 @@ public final class FileSegmentation {
         if (files.isEmpty()) {
             throw new IOException("no image files in " + inputs);
         }
+        for (Path f : files) {
+            if (f.toString().indexOf('\uFFFD') >= 0) { // LANG unset: the name cannot be decoded, nor its outputs named
+                throw new IOException(ImageFiles.encodingProblem(f));
+            }
+        }
         Map<String, Path> seen = new HashMap<>();
         for (Path f : files) {
             Path other = seen.put(baseName(f), f);

@@ -167,7 +167,7 @@ public final class ImageFiles {
     }
 
     /** The one-line explanation of {@link #checkNameEncoding}. */
-    public static String encodingProblem(Path file) {
+    public static String encodingProblem(Object file) {
         return file + ": the file name has characters that the system's file-name encoding ("
                 + System.getProperty("sun.jnu.encoding") + ") cannot represent; run with a UTF-8 locale (e.g."
                 + " LANG=C.UTF-8) or rename the file";
