@@ -60,7 +60,7 @@ public final class AtomicFiles {
     /** Temporary file names: prefix, host hash, process id, counter, {@code .part} and the caller's suffix. */
     static final Pattern TMP_NAME = Pattern.compile(Pattern.quote(TMP_PREFIX) + "([0-9a-f]{8})-(\\d+)-\\d+\\.part.*");
 
-    private static final String HOST = String.format("%08x", hostName().hashCode());
+    static final String HOST = String.format("%08x", hostName().hashCode());
     private static final long PID = ProcessHandle.current().pid();
     private static final AtomicLong COUNTER = new AtomicLong();
 
