@@ -85,8 +85,9 @@ public final class ImageFiles {
                 checkTiffPages(file);
                 imp = IJ.openImage(file.toAbsolutePath().toString());
             }
-        } catch (RuntimeException e) {
-            throw new IOException("Image file " + file + " could not be decoded by ImageJ: " + e, e);
+        } catch (RuntimeException e) { // a corrupt file that ImageJ's decoders trip over (e.g. a negative array size)
+            throw new IOException("Image file " + file
+                    + " could not be opened by ImageJ (unsupported format, corrupt or truncated)", e);
         }
         if (imp == null || imp.getProcessor() == null || imp.getWidth() < 1 || imp.getHeight() < 1) {
             throw new IOException("Image file " + file
@@ -174,8 +175,9 @@ public final class ImageFiles {
     }
 
     /**
-     * Refuses a multi-page TIFF whose pages differ in size or pixel type: ImageJ would read its first page only.
-     * Pages of one size and type are read as a stack.
+     * Refuses a multi-page TIFF whose pages differ in size or pixel type (ImageJ would read its first page only;
+     * pages of one size and type are read as a stack), and an uncompressed TIFF whose header claims more pixel data
+     * than the file holds (a corrupt header: ImageJ would allocate and read all of it).
      */
     private static void checkTiffPages(Path file) throws IOException {
         String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -190,7 +192,21 @@ public final class ImageFiles {
         } catch (IOException | RuntimeException e) {
             return; // not a TIFF ImageJ can parse: ImageJ's own opener says so
         }
-        if (pages == null || pages.length < 2) {
+        if (pages == null || pages.length == 0) {
+            return;
+        }
+        long size = Files.size(file);
+        for (FileInfo p : pages) {
+            // an uncompressed page whose header claims more pixels than the file holds (ImageJ would allocate them all)
+            long bytes = (long) p.width * p.height * Math.max(1, p.nImages) * p.getBytesPerPixel()
+                    + (long) Math.max(0, p.nImages - 1) * Math.max(0, p.gapBetweenImages);
+            if (p.compression == FileInfo.COMPRESSION_NONE && p.getOffset() + bytes > size) {
+                throw new IOException("Image file " + file + " is truncated or corrupt: its header describes "
+                        + p.width + "x" + p.height + (p.nImages > 1 ? "x" + p.nImages : "") + " pixels (" + bytes
+                        + " bytes from offset " + p.getOffset() + "), but the file has " + size + " bytes");
+            }
+        }
+        if (pages.length < 2) {
             return;
         }
         java.util.LinkedHashSet<String> kinds = new java.util.LinkedHashSet<>();

@@ -32,24 +32,24 @@ final class RawPng {
      * The image of {@code file} if it is a PNG with an alpha channel, read as described above; null for every
      * other file (ImageJ reads those as usual).
      *
-     * @throws IOException when such a PNG cannot be decoded (corrupt or truncated), naming the file
+     * @throws IOException when a PNG cannot be decoded (corrupt or truncated), naming the file; checked here for
+     *     every PNG, because ImageJ prints the decoder's exception before it gives up
      */
     static ImagePlus open(Path file) throws IOException {
         byte[] head = new byte[26];
+        int got;
         try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(head, 0, head.length) < head.length) {
-                return null;
-            }
+            got = in.readNBytes(head, 0, head.length);
         }
+        boolean png = got == head.length;
         for (int i = 0; i < SIGNATURE.length; i++) {
-            if (head[i] != SIGNATURE[i]) {
-                return null;
-            }
+            png &= head[i] == SIGNATURE[i];
         }
-        int colourType = head[25] & 0xff;
-        if (colourType != 4 && colourType != 6) {
+        boolean named = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png");
+        if (!png && !named) {
             return null;
         }
+        int colourType = png ? head[25] & 0xff : -1; // a .png that is no PNG: decodable as another format, or not
         BufferedImage img;
         try (InputStream in = Files.newInputStream(file)) {
             img = ImageIO.read(in);
@@ -60,6 +60,9 @@ final class RawPng {
         if (img == null || img.getWidth() < 1 || img.getHeight() < 1) {
             throw new IOException("Image file " + file
                     + " could not be opened by ImageJ (unsupported format, corrupt or truncated)");
+        }
+        if (colourType != 4 && colourType != 6) {
+            return null; // decodable (checked here, where a corrupt file is one IOException and ImageJ prints nothing)
         }
         Raster r = img.getRaster();
         int w = r.getWidth();
