@@ -105,6 +105,36 @@ class SeenImagesTest {
     }
 
     @Test
+    void corruptTiffHeaderIsRefusedBeforeImageJAllocatesIt() throws IOException {
+        Path tif = dir.resolve("t.tif");
+        ij.ImageStack st = new ij.ImageStack(42, 21);
+        for (int z = 0; z < 3; z++) {
+            st.addSlice(new ij.process.ShortProcessor(42, 21));
+        }
+        ImageFiles.writeTiff(tif, new ImagePlus("t", st));
+        byte[] b = java.nio.file.Files.readAllBytes(tif);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int ifd = bb.getInt(4);
+        int entries = bb.getShort(ifd);
+        boolean patched = false;
+        for (int k = 0; k < entries; k++) {
+            int e = ifd + 2 + 12 * k;
+            if (bb.getShort(e) == 256) { // ImageWidth
+                bb.putInt(e + 8, 14352426);
+                patched = true;
+            }
+        }
+        assertTrue(patched);
+        java.nio.file.Files.write(tif, b);
+        long t0 = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> ImageFiles.openAsSeen(tif));
+        assertTrue(e.getMessage().startsWith("Image file " + tif + " is truncated or corrupt: its header describes"
+                + " 14352426x21x3 pixels (1808405676 bytes from offset "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("but the file has " + b.length + " bytes"), e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10, "refused at once, not after reading 1.8 GB");
+    }
+
+    @Test
     void multiPageTiffOfMixedSizesIsRefusedAndOfOneSizeIsAStack() throws IOException {
         Path mixed = HostileFiles.multiPageTiff(dir.resolve("mixed.tif"), List.of(new int[] {8, 8}, new int[] {4, 6},
                 new int[] {8, 8}));
