@@ -214,7 +214,11 @@ public final class AtomicFiles {
                 throw new IOException("the program is being terminated");
             }
             if (!hooked) {
-                Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::terminate, "infnet-cleanup"));
+                try {
+                    Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::terminate, "infnet-cleanup"));
+                } catch (IllegalStateException | SecurityException e) {
+                    // written while the JVM is already ending (another hook): nothing left to clean up after
+                }
                 hooked = true;
             }
             while (true) {
