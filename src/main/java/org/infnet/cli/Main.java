@@ -20,7 +20,7 @@ public final class Main {
 
     /** Runs a sub-command; returns the exit status (0 success, 1 failure, 2 usage error). */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
             out.println(usage());
             return argv.length == 0 ? 2 : 0;
         }
@@ -50,6 +50,9 @@ public final class Main {
                     yield 2;
                 }
             };
+        } catch (Args.HelpRequested e) {
+            out.println(usage());
+            return 0;
         } catch (Args.UsageException e) {
             err.println("error: " + e.getMessage());
             return 2;
@@ -70,6 +73,8 @@ public final class Main {
                 "            [--multiclass [--prior-model NAME|DIR]]   GGO/consolidation labels + probability maps",
                 "            [--window-level -600] [--window-width 1500] [--batch 4] [--streams N] [--device cpu|gpu]",
                 "            (N files, or parts of one stack, at once; default one per processor)",
+                "            [--intercept C]   16/32-bit and NIfTI values v are HU v + C (e.g. -1024 for HU + 1024 exports)",
+                "            (-- ends the options; --help or -h after any command prints this)",
                 "  evaluate  --pred DIR --gt DIR [--class 1|ggo|2|consolidation] [--csv FILE] [--strict]",
                 "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
                 "            | --volume 300 [--format nifti|png] | --rss 1000 | --train [--arch A ...] [--train-batch 4] [--steps 4]",

@@ -28,7 +28,7 @@ final class PseudoLabelCli {
                 a.integer("finetune-epochs", 100), a.number("finetune-lr", 1e-4));
         PseudoLabelJob job = new PseudoLabelJob(a.path("labelled"), a.path("unlabelled"),
                 a.get("init", ModelLocator.DEFAULT), a.path("output"),
-                a.has("validation") ? a.path("validation") : null, cfg, a.get("device", "cpu"));
+                a.has("validation") ? a.path("validation") : null, cfg, Args.deviceName(a));
         long t0 = System.nanoTime();
         PseudoLabelJob.Result r = job.run(PseudoLabelListener.reporting(new Progress() {
             private long last = System.nanoTime();

@@ -30,18 +30,24 @@ final class SegmentCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("output", "model", "prior-model", "threshold", "window-level", "window-width",
-                "batch", "device", "streams"), Set.of("edges", "multiclass"));
+                "batch", "device", "streams", "intercept"), Set.of("edges", "multiclass"));
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("segment needs at least one input file or folder");
         }
         Path outDir = a.path("output");
-        List<Path> inputs = a.positional().stream().map(Path::of).toList();
+        List<Path> inputs = a.positional().stream().map(Args::pathOf).toList();
         List<Path> files = FileSegmentation.expand(inputs);
         FileSegmentation.checkOutputFolder(inputs, outDir);
+        // --intercept C: values v of 16/32-bit and NIfTI inputs are taken as HU v + C, i.e. windowed at level - C
+        double intercept = a.number("intercept", 0);
+        if (!Double.isFinite(intercept)) {
+            throw new Args.UsageException("--intercept must be a finite number, got " + intercept);
+        }
         InfectionSegmenter.Options opt = new InfectionSegmenter.Options(a.number("threshold", 0.5),
-                new HuWindow(a.number("window-level", HuWindow.LUNG.level()), a.number("window-width", HuWindow.LUNG.width())),
+                new HuWindow(a.number("window-level", HuWindow.LUNG.level()) - intercept,
+                        a.number("window-width", HuWindow.LUNG.width())),
                 a.integer("batch", 4));
-        Device dev = "gpu".equalsIgnoreCase(a.get("device", "cpu")) ? Device.gpu() : Device.cpu();
+        Device dev = Args.device(a);
         List<Path> protectedPaths = new ArrayList<>(files);
         if (a.has("multiclass")) {
             if (a.has("edges") || a.has("threshold")) {
@@ -58,10 +64,12 @@ final class SegmentCli {
             // several files: one group of files per stream; a single one (a stack): its slices split between them
             FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, opt), a.has("edges"));
             long t0 = System.nanoTime();
-            job.segmentAll(files, outDir, protectedPaths, streams, (f, w) -> out.printf(java.util.Locale.ROOT,
-                    "%s: %d infected pixels (%.2f%%) -> %s%n", f.getFileName(), w.infectedPixels(),
-                    100.0 * w.infectedPixels() / w.pixels(),
-                    String.join(", ", w.outputs().stream().map(p -> p.getFileName().toString()).toList())));
+            job.segmentAll(files, outDir, protectedPaths, streams, (f, w) -> {
+                w.warnings().forEach(m -> out.println("warning: " + f + ": " + m));
+                out.printf(java.util.Locale.ROOT, "%s: %d infected pixels (%.2f%%) -> %s%n", f.getFileName(),
+                        w.infectedPixels(), 100.0 * w.infectedPixels() / w.pixels(),
+                        String.join(", ", w.outputs().stream().map(p -> p.getFileName().toString()).toList()));
+            });
             out.printf(java.util.Locale.ROOT, "segmented %d file(s) with model %s in %.1f s; outputs in %s%n", files.size(),
                     model.descriptor().name(), (System.nanoTime() - t0) / 1e9, outDir);
         }

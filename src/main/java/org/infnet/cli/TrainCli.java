@@ -23,6 +23,10 @@ final class TrainCli {
         if (a.all("data").isEmpty()) {
             throw new Args.UsageException("--data is required");
         }
+        checkOutputOutsideData(a.path("output"), a.all("data"));
+        if (a.has("validation")) {
+            checkOutputOutsideData(a.path("output"), List.of(a.get("validation", null)));
+        }
         TrainConfig p = TrainConfig.paper();
         double[] scales = scales(a, "0.75,1,1.25");
         Augmentation aug = augmentation(a);
@@ -36,10 +40,36 @@ final class TrainCli {
                         ? TrainingJob.heldOutCount(Path.of(a.all("data").get(0)), Double.parseDouble(a.get("val-fraction", null)))
                         : a.integer("val-count", 10),
                 a.integer("repeat-first", 1), InfNetConfig.preset(arch), cfg, a.path("output"),
-                a.has("init") ? Path.of(a.get("init", null)) : null, a.get("device", "cpu"), a.get("name", arch));
+                a.has("init") ? Path.of(a.get("init", null)) : null, Args.deviceName(a), a.get("name", arch));
         List<EpochLog> logs = job.run(printing(out));
         out.println("trained " + logs.size() + " epochs; output in " + a.path("output"));
         return 0;
+    }
+
+    /**
+     * Refuses an output folder that is a data folder or inside one: the run's model, checkpoints and logs would be
+     * written among the training data (and a later run could take them for data).
+     */
+    static void checkOutputOutsideData(Path output, List<String> data) throws java.io.IOException {
+        Path out = real(output);
+        for (String d : data) {
+            Path dir = real(Path.of(d));
+            if (out.startsWith(dir)) {
+                throw new Args.UsageException("--output " + output + " is " + (out.equals(dir) ? "" : "inside ")
+                        + "the data folder " + d + ": training writes its model, checkpoints and logs there;"
+                        + " choose a folder outside the data");
+            }
+        }
+    }
+
+    /** The absolute path with the links of its existing part resolved. */
+    private static Path real(Path p) throws java.io.IOException {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs));
     }
 
     /** {@code --scales} as numbers. */

@@ -27,6 +27,7 @@ final class TrainMultiClassCli {
         if (!a.has("data")) {
             throw new Args.UsageException("--data is required");
         }
+        TrainCli.checkOutputOutsideData(a.path("output"), java.util.List.of(a.get("data", null)));
         if (a.has("prior-folder") && a.has("prior-model")) {
             throw new Args.UsageException("give --prior-model or --prior-folder, not both");
         }
@@ -44,7 +45,7 @@ final class TrainMultiClassCli {
         MultiClassJob job = new MultiClassJob(Path.of(a.get("data", null)), a.integer("val-count", 10),
                 a.has("prior-folder") ? null : a.get("prior-model", ModelLocator.DEFAULT), UNetConfig.preset(arch), cfg,
                 kind, (float) a.number("momentum", 0.7), a.path("output"),
-                a.has("init") ? Path.of(a.get("init", null)) : null, a.get("device", "cpu"), a.get("name", arch));
+                a.has("init") ? Path.of(a.get("init", null)) : null, Args.deviceName(a), a.get("name", arch));
         out.println(MultiClassTrainer.HEADER);
         job.run(TrainCli.printing(out));
         out.println("done; output in " + a.path("output"));

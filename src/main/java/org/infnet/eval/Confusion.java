@@ -48,9 +48,12 @@ public record Confusion(long tp, long fp, long fn, long tn) {
         return tp == 0 ? 0.0 : tp / (double) gtPositives();
     }
 
-    /** Specificity TN / (TN + FP), 0 if TP = 0 (toolbox convention). */
+    /**
+     * Specificity TN / (TN + FP), 0 if TP = 0 (toolbox convention); 1 when the GT has no negative pixel (a GT that
+     * is all foreground: no pixel can be a false positive; the toolbox's 0 / 0 gives NaN there).
+     */
     public double specificity() {
-        return tp == 0 ? 0.0 : tn / (double) (tn + fp);
+        return tp == 0 ? 0.0 : tn + fp == 0 ? 1.0 : tn / (double) (tn + fp);
     }
 
     /** Precision TP / |binary|, 0 if TP = 0. */

@@ -184,6 +184,10 @@ public final class FolderEvaluation {
             org.infnet.infer.Progress progress, int gtClass) throws IOException {
         List<Problem> problems = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
+        if (Files.isDirectory(predictionDir) && Files.isDirectory(gtDir) && Files.isSameFile(predictionDir, gtDir)) {
+            problems.add(new Problem(ProblemKind.WARNING, "*", predictionDir, "the prediction folder is the GT folder:"
+                    + " each GT mask is scored against itself, so the scores say nothing about a model"));
+        }
         Map<String, Path> preds = gtClass < 0 ? index(predictionDir, true, problems, ignored)
                 : classIndex(predictionDir, org.infnet.infer.LesionClasses.name(gtClass), problems, ignored);
         Map<String, Path> gts = index(gtDir, false, problems, ignored);

@@ -155,10 +155,11 @@ public final class Metrics {
     // ------------------------------------------------------------------ E-measure
 
     /**
-     * E-measure of a binary foreground map against a binary GT, computed per pixel exactly as
+     * E-measure of a binary foreground map against a binary GT, computed per pixel as
      * {@code Enhancedmeasure.m}: empty GT -> sum(1 - FM), full GT -> sum(FM), otherwise the enhanced
      * alignment {@code (align + 1)^2 / 4} with {@code align = 2ab / (a^2 + b^2 + eps)}, summed and
-     * divided by {@code (N - 1 + eps)}.
+     * divided by {@code (N - 1 + eps)}, then capped at 1 (the toolbox's value can exceed 1 by up to
+     * {@code 1 / (N - 1)}; see {@link #capped}).
      */
     public static double eMeasure(boolean[] fm, boolean[] gt) {
         checkSameLength(fm.length, gt.length);
@@ -189,7 +190,7 @@ public final class Metrics {
                 sum += e * e / 4.0;
             }
         }
-        return sum / (n - 1 + EPS);
+        return capped(sum / (n - 1 + EPS));
     }
 
     /**
@@ -212,7 +213,16 @@ public final class Metrics {
                     + fn * enhanced(-muF, 1.0 - muG)
                     + tn * enhanced(-muF, -muG);
         }
-        return sum / (n - 1 + EPS);
+        return capped(sum / (n - 1 + EPS));
+    }
+
+    /**
+     * The toolbox divides the sum of N per-pixel scores in [0,1] by N - 1, so a perfect map scores N / (N - 1):
+     * 1.00001 on a 352x352 slice, 4/3 on a 2x2 image and 2^52 on a 1x1 image. Scores are capped at 1 to stay in
+     * the E-measure's range [0,1] (a change of at most 1 / (N - 1), and only where the toolbox exceeds 1).
+     */
+    private static double capped(double em) {
+        return em > 1.0 ? 1.0 : em;
     }
 
     private static double enhanced(double a, double b) {

@@ -28,6 +28,7 @@ import net.imglib2.util.Cast;
 import net.imglib2.view.Views;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.Calibration3D;
+import org.infnet.io.HuWindow;
 import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.Workers;
@@ -60,8 +61,10 @@ public final class FileSegmentation {
      * @param outputs files written
      * @param infectedPixels pixels at or above the threshold
      * @param pixels pixels in the image
+     * @param warnings what the reader noticed and the user should be told (e.g. transparency ignored, an orientation
+     *     assumed, no air in an image taken as HU), one sentence each without the file name
      */
-    public record Written(Path input, List<Path> outputs, long infectedPixels, long pixels) {}
+    public record Written(Path input, List<Path> outputs, long infectedPixels, long pixels, List<String> warnings) {}
 
     private final InfectionSegmenter segmenter;
 
@@ -86,6 +89,11 @@ public final class FileSegmentation {
         }
         if (files.isEmpty()) {
             throw new IOException("no image files in " + inputs);
+        }
+        for (Path f : files) {
+            if (f.toString().indexOf('\uFFFD') >= 0) { // LANG unset: the name cannot be decoded, nor its outputs named
+                throw new IOException(ImageFiles.encodingProblem(f));
+            }
         }
         Map<String, Path> seen = new HashMap<>();
         for (Path f : files) {
@@ -270,14 +278,22 @@ public final class FileSegmentation {
     }
 
     /** One image file read for segmentation. */
-    private record Opened(Path input, ImagePlus imp, Calibration3D cal, Img<? extends RealType<?>> img) {}
+    private record Opened(Path input, ImagePlus imp, Calibration3D cal, Img<? extends RealType<?>> img,
+            List<String> warnings) {}
 
-    /** Reads an image file for segmentation; a failure names the file. */
-    private static Opened open(Path input) throws IOException {
-        ImagePlus imp = ImageFiles.open(input);
+    /** Reads an image file for segmentation ({@link ImageFiles#openAsSeen}); a failure names the file. */
+    private Opened open(Path input) throws IOException {
+        ImageFiles.Seen seen = ImageFiles.openAsSeen(input);
+        ImagePlus imp = seen.image();
         try {
             ImageConversions.requireXYorXYZ(imp);
-            return new Opened(input, imp, Calibration3D.from(imp), ImageConversions.toSegmentationInput(imp));
+            Img<? extends RealType<?>> img = ImageConversions.toSegmentationInput(imp);
+            List<String> warnings = new ArrayList<>(seen.warnings());
+            if (!(img.firstElement() instanceof UnsignedByteType)) {
+                HuWindow.airWarning(img, segmenter.options().window())
+                        .ifPresent(warnings::add);
+            }
+            return new Opened(input, imp, Calibration3D.from(imp), img, List.copyOf(warnings));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IOException(input + ": " + e.getMessage(), e);
         }
@@ -357,8 +373,10 @@ public final class FileSegmentation {
      */
     private static Written guarded(Path input, Outputs outputs) throws IOException {
         List<Path> written = new ArrayList<>();
-        try {
-            return outputs.write(written);
+        try (AtomicFiles.Group group = AtomicFiles.Group.begin()) { // deleted by a shutdown before commit
+            Written w = outputs.write(written);
+            group.commit();
+            return w;
         } catch (IOException | RuntimeException e) {
             for (Path p : written) {
                 Files.deleteIfExists(p);
@@ -425,17 +443,24 @@ public final class FileSegmentation {
                 infected++;
             }
         }
-        return new Written(input, List.copyOf(written), infected, mask.length);
+        return new Written(input, List.copyOf(written), infected, mask.length, o.warnings);
     }
 
     private Written segmentNifti(Path input, Path outDir, List<Path> protectedPaths, Progress progress,
             List<Path> written) throws IOException {
         NiftiGeometry g; // only the geometry is kept: the HU volume can go once it is segmented
         InfectionSegmenter.Result r;
+        long volumes = NiftiReader.readHeader(input).volumes();
+        if (volumes > 1) {
+            throw new IOException(input + ": holds " + volumes + " volumes (a 4D or 5D NIfTI file); only 3D volumes"
+                    + " can be segmented: split it into one file per volume (e.g. fslsplit) and segment those");
+        }
+        List<String> warnings = new ArrayList<>();
         try (NiftiReader.Loading loading = NiftiReader.start(input)) { // slices are segmented as they are read
             g = loading.volume().geometry();
+            warnings.addAll(loading.volume().warnings());
             r = segmenter.segment(loading.volume().img(), loading::await, progress);
-            loading.finish();
+            HuWindow.airWarning(loading.finish().data(), segmenter.options().window()).ifPresent(warnings::add);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -455,8 +480,11 @@ public final class FileSegmentation {
         // the probabilities (stored: one thread copying bytes) are written while the mask is deflated here
         ExecutorService writer = Workers.pool("infnet-write", 1);
         try {
+            AtomicFiles.Group group = AtomicFiles.Group.current();
             Future<?> probWrite = writer.submit(() -> {
-                NiftiWriter.writeFloat32(prob, g, InfectionSegmenter.floats(r.probability()), prot);
+                try (AutoCloseable bound = AtomicFiles.Group.bind(group)) {
+                    NiftiWriter.writeFloat32(prob, g, InfectionSegmenter.floats(r.probability()), prot);
+                }
                 return null;
             });
             Exception failure = null;
@@ -507,7 +535,7 @@ public final class FileSegmentation {
             NiftiWriter.writeFloat32(edge, g, InfectionSegmenter.floats(r.edge()), prot);
             written.add(edge);
         }
-        return new Written(input, List.copyOf(written), infected, mask.length);
+        return new Written(input, List.copyOf(written), infected, mask.length, List.copyOf(warnings));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -42,7 +42,7 @@ public final class MultiClassFiles {
     /** Segments one file into {@code outDir} (created if needed). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Written segment(Path input, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
-        ImagePlus imp = ImageFiles.open(input);
+        ImagePlus imp = ImageFiles.openAsSeen(input).image(); // palettes applied, alpha ignored, as for segment
         try {
             ImageConversions.requireXYorXYZ(imp);
         } catch (IllegalArgumentException e) {

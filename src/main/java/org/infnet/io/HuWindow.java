@@ -32,6 +32,54 @@ public record HuWindow(double level, double width) {
         }
     }
 
+    /**
+     * How far below the window's level the darkest value of a CT slice must be ({@value #AIR_MARGIN} HU): every CT
+     * slice of the chest holds air (about -1000 HU) outside the body and in the airways; with the lung window that is
+     * a value at or below -900.
+     */
+    public static final double AIR_MARGIN = 300;
+
+    /**
+     * A warning when values taken as HU hold no air, i.e. their lowest finite value is above
+     * {@code level - }{@value #AIR_MARGIN}: then they are most likely not HU, typically HU + 1024 as many 16-bit
+     * exports store them (air at 24 instead of -1000), which the lung window shows almost white. Empty when the
+     * values hold air, or none is finite.
+     *
+     * @param lowest the lowest finite value of the image (NaN or +infinity when there is none)
+     */
+    public java.util.Optional<String> airWarning(double lowest) {
+        if (!Double.isFinite(lowest) || lowest <= level - AIR_MARGIN) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "values are taken as HU, but none is at or"
+                + " below %.0f (air is about -1000 HU): the lowest is %.0f; if the file stores HU + 1024 (a common"
+                + " 16-bit export), segment it with --intercept -1024", level - AIR_MARGIN, lowest));
+    }
+
+    /** {@link #airWarning(double)} of the lowest finite value in {@code values}. */
+    public static java.util.Optional<String> airWarning(float[] values, HuWindow window) {
+        double min = Double.POSITIVE_INFINITY;
+        for (float v : values) {
+            if (v < min && v > Float.NEGATIVE_INFINITY) {
+                min = v;
+            }
+        }
+        return window.airWarning(min);
+    }
+
+    /** {@link #airWarning(double)} of the lowest finite value in {@code img}. */
+    public static java.util.Optional<String> airWarning(RandomAccessibleInterval<? extends RealType<?>> img,
+            HuWindow window) {
+        double min = Double.POSITIVE_INFINITY;
+        for (RealType<?> t : net.imglib2.view.Views.flatIterable(img)) {
+            double v = t.getRealDouble();
+            if (v < min && v > Double.NEGATIVE_INFINITY) {
+                min = v;
+            }
+        }
+        return window.airWarning(min);
+    }
+
     /** Lowest HU mapped to 0. */
     public double lower() {
         return level - width / 2;

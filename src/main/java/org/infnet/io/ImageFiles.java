@@ -72,6 +72,7 @@ public final class ImageFiles {
         if (Files.size(file) == 0) {
             throw new IOException("Image file " + file + " is empty (0 bytes)");
         }
+        checkNameEncoding(file);
         if (org.infnet.io.nifti.NiftiReader.isNifti(file)) {
             org.infnet.io.nifti.NiftiVolume v = org.infnet.io.nifti.NiftiReader.read(file);
             return ImageConversions.toImagePlus(v.data(), v.width(), v.height(), v.depth(),
@@ -79,15 +80,144 @@ public final class ImageFiles {
         }
         ImagePlus imp;
         try {
-            imp = IJ.openImage(file.toAbsolutePath().toString());
-        } catch (RuntimeException e) {
-            throw new IOException("Image file " + file + " could not be decoded by ImageJ: " + e, e);
+            imp = RawPng.open(file);
+            if (imp == null) {
+                checkTiffPages(file);
+                imp = IJ.openImage(file.toAbsolutePath().toString());
+            }
+        } catch (RuntimeException e) { // a corrupt file that ImageJ's decoders trip over (e.g. a negative array size)
+            throw new IOException("Image file " + file
+                    + " could not be opened by ImageJ (unsupported format, corrupt or truncated)", e);
         }
         if (imp == null || imp.getProcessor() == null || imp.getWidth() < 1 || imp.getHeight() < 1) {
             throw new IOException("Image file " + file
                     + " could not be opened by ImageJ (unsupported format, corrupt or truncated)");
         }
         return imp;
+    }
+
+    /**
+     * An image file as {@link #openAsSeen} reads it: the image and what the reader noticed and the user should be told
+     * (one sentence each, without the file name).
+     *
+     * @param image    the image (8-bit gray, RGB, 16-bit or 32-bit; never a palette image)
+     * @param warnings what was noticed, e.g. that transparency was ignored
+     */
+    public record Seen(ImagePlus image, java.util.List<String> warnings) {}
+
+    /**
+     * Opens {@code file} as {@link #open} does, then gives the image the values it shows rather than the values it
+     * stores where the two differ: an 8-bit image with a lookup table that is not the plain gray ramp (a palette
+     * PNG or GIF, an inverting LUT) gets the gray values of its table's colours (Rec.601 luminance for colour
+     * palettes, with a warning). PNG transparency is ignored: the stored gray or colour values are used as they
+     * are, not composited on white; {@link Seen#warnings} says when some pixels were not fully opaque.
+     *
+     * @throws IOException as {@link #open}
+     */
+    public static Seen openAsSeen(Path file) throws IOException {
+        ImagePlus imp = open(file);
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        Object transparency = imp.getProperty(RawPng.TRANSPARENT);
+        if (transparency != null) {
+            warnings.add(transparency + " pixels are partly or fully transparent; transparency was ignored and their"
+                    + " stored values used (a CT slice has no transparency)");
+        }
+        if (imp.getBitDepth() == 8 && !imp.getProcessor().isDefaultLut()) {
+            java.awt.image.IndexColorModel cm = (java.awt.image.IndexColorModel) imp.getProcessor().getColorModel();
+            int size = cm.getMapSize();
+            byte[] table = new byte[256];
+            boolean gray = true;
+            for (int i = 0; i < 256; i++) {
+                int c = i < size ? cm.getRGB(i) : 0;
+                int r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
+                gray &= r == g && g == b;
+                table[i] = (byte) Math.round(ImageConversions.LUMA_R * r + ImageConversions.LUMA_G * g
+                        + ImageConversions.LUMA_B * b);
+            }
+            if (!gray) {
+                warnings.add("colour palette image: taken as the gray levels (luminance) of its colours");
+            }
+            ij.ImageStack in = imp.getStack();
+            ij.ImageStack out = new ij.ImageStack(imp.getWidth(), imp.getHeight());
+            for (int z = 1; z <= in.getSize(); z++) {
+                byte[] src = (byte[]) in.getPixels(z);
+                byte[] dst = new byte[src.length];
+                for (int i = 0; i < src.length; i++) {
+                    dst[i] = table[src[i] & 0xff];
+                }
+                out.addSlice(in.getSliceLabel(z), new ij.process.ByteProcessor(imp.getWidth(), imp.getHeight(), dst));
+            }
+            ImagePlus seen = new ImagePlus(imp.getTitle(), out);
+            seen.setDimensions(imp.getNChannels(), imp.getNSlices(), imp.getNFrames());
+            seen.setCalibration(imp.getCalibration().copy());
+            seen.getCalibration().disableDensityCalibration();
+            imp = seen;
+        }
+        return new Seen(imp, java.util.List.copyOf(warnings));
+    }
+
+    /**
+     * Refuses a file name that the JVM could not decode: with LANG/LC_ALL unset the file-name encoding is ASCII
+     * ({@code sun.jnu.encoding=ANSI_X3.4-1968}), and names with other characters come out with U+FFFD in them, so
+     * that neither the file nor its outputs can be named.
+     */
+    static void checkNameEncoding(Path file) throws IOException {
+        if (file.toString().indexOf('\uFFFD') >= 0) {
+            throw new IOException(encodingProblem(file));
+        }
+    }
+
+    /** The one-line explanation of {@link #checkNameEncoding}. */
+    public static String encodingProblem(Object file) {
+        return file + ": the file name has characters that the system's file-name encoding ("
+                + System.getProperty("sun.jnu.encoding") + ") cannot represent; run with a UTF-8 locale (e.g."
+                + " LANG=C.UTF-8) or rename the file";
+    }
+
+    /**
+     * Refuses a multi-page TIFF whose pages differ in size or pixel type (ImageJ would read its first page only;
+     * pages of one size and type are read as a stack), and an uncompressed TIFF whose header claims more pixel data
+     * than the file holds (a corrupt header: ImageJ would allocate and read all of it).
+     */
+    private static void checkTiffPages(Path file) throws IOException {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!n.endsWith(".tif") && !n.endsWith(".tiff")) {
+            return;
+        }
+        FileInfo[] pages;
+        try {
+            Path abs = file.toAbsolutePath();
+            pages = new ij.io.TiffDecoder(abs.getParent().toString() + java.io.File.separator,
+                    abs.getFileName().toString()).getTiffInfo();
+        } catch (IOException | RuntimeException e) {
+            return; // not a TIFF ImageJ can parse: ImageJ's own opener says so
+        }
+        if (pages == null || pages.length == 0) {
+            return;
+        }
+        long size = Files.size(file);
+        for (FileInfo p : pages) {
+            // an uncompressed page whose header claims more pixels than the file holds (ImageJ would allocate them all)
+            long bytes = (long) p.width * p.height * Math.max(1, p.nImages) * p.getBytesPerPixel()
+                    + (long) Math.max(0, p.nImages - 1) * Math.max(0, p.gapBetweenImages);
+            if (p.compression == FileInfo.COMPRESSION_NONE && p.getOffset() + bytes > size) {
+                throw new IOException("Image file " + file + " is truncated or corrupt: its header describes "
+                        + p.width + "x" + p.height + (p.nImages > 1 ? "x" + p.nImages : "") + " pixels (" + bytes
+                        + " bytes from offset " + p.getOffset() + "), but the file has " + size + " bytes");
+            }
+        }
+        if (pages.length < 2) {
+            return;
+        }
+        java.util.LinkedHashSet<String> kinds = new java.util.LinkedHashSet<>();
+        for (FileInfo p : pages) {
+            kinds.add(p.width + "x" + p.height + " " + p.getBytesPerPixel() * 8 + "-bit");
+        }
+        if (kinds.size() > 1) {
+            throw new IOException("Image file " + file + " holds " + pages.length + " pages of different sizes or"
+                    + " types (" + String.join(", ", kinds) + "); only the first would be read: save each page"
+                    + " as its own file (or pages of one size as a stack) and segment those");
+        }
     }
 
     /**

@@ -47,6 +47,15 @@ public record ModelDescriptor(
     /** File name of the descriptor inside a model folder. */
     public static final String FILE = "model.json";
 
+    /** Inf-Net architecture identifiers: {@code infnet-} and lower-case letters, digits and dashes. */
+    static final String INFNET_ARCHITECTURE = "infnet-[a-z0-9][a-z0-9.-]*";
+
+    /** Multi-class U-Net architecture identifiers: {@code multiclass-unet} with an optional {@code -suffix}. */
+    static final String UNET_ARCHITECTURE = "multiclass-unet(-[a-z0-9][a-z0-9.-]*)?";
+
+    /** The largest network input side accepted (the paper uses 352). */
+    public static final int MAX_INPUT_SIZE = 4096;
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     /**
@@ -152,6 +161,11 @@ public record ModelDescriptor(
             if (u.architecture() == null || u.inChannels() <= 0 || u.classes() <= 0 || u.base() <= 0) {
                 throw new IOException(source + ": descriptor does not describe the U-Net architecture completely");
             }
+            if (!u.architecture().matches(UNET_ARCHITECTURE)) {
+                throw new IOException(source + ": unknown architecture '" + u.architecture() + "' for a multi-class"
+                        + " U-Net (known: " + UNetConfig.PAPER.architecture() + ", " + UNetConfig.COMPACT.architecture()
+                        + " and other multiclass-unet-* widths)");
+            }
             if (d.inputSize() <= 0 || d.inputSize() % 16 != 0) {
                 throw new IOException(source + ": input size " + d.inputSize() + " is not a positive multiple of 16");
             }
@@ -159,12 +173,30 @@ public record ModelDescriptor(
             if (d.network() == null || d.network().backbone() == null || d.network().architecture() == null) {
                 throw new IOException(source + ": descriptor does not describe the network architecture");
             }
+            if (!d.network().architecture().matches(INFNET_ARCHITECTURE)) {
+                throw new IOException(source + ": unknown architecture '" + d.network().architecture() + "' (known: "
+                        + InfNetConfig.COMPACT.architecture() + ", " + InfNetConfig.PAPER.architecture()
+                        + " and other infnet-* widths)");
+            }
             if (d.inputSize() <= 0 || d.inputSize() % 32 != 0) {
                 throw new IOException(source + ": input size " + d.inputSize() + " is not a positive multiple of 32");
             }
         }
-        if (d.normalisation() == null || d.normalisation().mean().length != 3 || d.normalisation().std().length != 3) {
+        if (d.inputSize() > MAX_INPUT_SIZE) {
+            throw new IOException(source + ": input size " + d.inputSize() + " is too large (at most " + MAX_INPUT_SIZE
+                    + "; the network works on input size x input size slices, 352 for Inf-Net): fix \"inputSize\""
+                    + " in the model's " + FILE);
+        }
+        Normalisation nm = d.normalisation();
+        if (nm == null || nm.mean() == null || nm.std() == null || nm.mean().length != 3 || nm.std().length != 3) {
             throw new IOException(source + ": normalisation must give 3 means and 3 standard deviations");
+        }
+        for (int c = 0; c < 3; c++) {
+            if (!Float.isFinite(nm.mean()[c]) || !(nm.std()[c] > 0) || !Float.isFinite(nm.std()[c])) {
+                throw new IOException(source + ": normalisation of channel " + c + " is mean " + nm.mean()[c]
+                        + ", std " + nm.std()[c] + "; means must be finite and standard deviations finite and"
+                        + " positive (the input is divided by them)");
+            }
         }
         if (d.weights() == null || d.weights().isBlank()) {
             throw new IOException(source + ": descriptor names no weights file");

@@ -106,9 +106,9 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
     }
 
     /**
-     * Copies weights into the network. Every parameter must be present with its exact shape, and no
-     * entry may be left over; otherwise nothing is guaranteed about the network and an IOException
-     * lists the missing, unexpected and mis-shaped names.
+     * Copies weights into the network. Every parameter must be present with its exact shape and finite values,
+     * and no entry may be left over; otherwise nothing is guaranteed about the network and an IOException
+     * lists the missing, unexpected and mis-shaped names, or the tensors holding NaN or infinite values.
      */
     public synchronized void setWeights(Map<String, SafeTensors.Tensor> weights, String source) throws IOException {
         if (frozen != null) {
@@ -116,6 +116,7 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
             frozen = null;
         }
         List<String> problems = new ArrayList<>();
+        List<String> nonFinite = new ArrayList<>();
         TreeSet<String> extra = new TreeSet<>(weights.keySet());
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             SafeTensors.Tensor t = weights.get(e.getKey());
@@ -126,6 +127,9 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
             } else if (!Arrays.equals(t.shape(), a.getShape().getShape())) {
                 problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", network expects "
                         + a.getShape());
+            } else if (firstNonFinite(t.data()) >= 0) {
+                int i = firstNonFinite(t.data());
+                nonFinite.add(e.getKey() + "[" + i + "] = " + t.data()[i]);
             } else {
                 Engines.copyInto(a, t.data());
             }
@@ -137,6 +141,21 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
             throw new IOException(source + ": weights do not fit network " + descriptor.architecture()
                     + " (" + n + " problem" + (n == 1 ? "" : "s") + ": " + head + (n > 8 ? "; ..." : "") + ")");
         }
+        if (!nonFinite.isEmpty()) {
+            throw new IOException(source + ": " + nonFinite.size() + " weight tensor(s) hold NaN or infinite values"
+                    + " (first: " + nonFinite.get(0) + "); the model is broken (did its training diverge?):"
+                    + " use another model or retrain");
+        }
+    }
+
+    /** The index of the first NaN or infinite value, or -1. */
+    private static int firstNonFinite(float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** All parameter values (including running statistics) under their reference names. */

@@ -29,10 +29,27 @@ public record TrainConfig(
         Augmentation augment,
         double checkpointMinutes) {
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException naming the value (and its command-line option) that is out of range
+     */
     public TrainConfig {
-        if (epochs <= 0 || batchSize <= 0 || learningRate <= 0 || trainSize % 32 != 0 || scales.length == 0) {
-            throw new IllegalArgumentException("invalid training configuration");
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("epochs (--epochs) must be at least 1, got " + epochs);
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size (--batch) must be at least 1, got " + batchSize);
+        }
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate (--lr) must be a positive number, got " + learningRate);
+        }
+        if (trainSize <= 0 || trainSize % 32 != 0) {
+            throw new IllegalArgumentException("training size (--size) must be a positive multiple of 32, got "
+                    + trainSize);
+        }
+        if (scales == null || scales.length == 0) {
+            throw new IllegalArgumentException("scales (--scales) must list at least one rate");
         }
     }
 

@@ -187,10 +187,11 @@ class MetricsTest {
         // full GT: sum(FM) / (N - 1) = 1 / 3
         assertEquals(1.0 / 3, Metrics.eMeasure(fm, mask(1, 1, 1, 1)), 1e-12);
         assertEquals(1.0 / 3, Metrics.eMeasure(1, 0, 3, 0), 1e-12);
-        // the original divides by N - 1, so a perfect map on a full GT scores N / (N - 1) = 4/3
-        assertEquals(4.0 / 3, Metrics.eMeasure(mask(1, 1, 1, 1), mask(1, 1, 1, 1)), 1e-12);
+        // the original divides by N - 1, so a perfect map on a full GT would score N / (N - 1) = 4/3: capped at 1
+        assertEquals(1.0, Metrics.eMeasure(mask(1, 1, 1, 1), mask(1, 1, 1, 1)), 1e-12);
+        assertEquals(1.0, Metrics.eMeasure(4, 0, 0, 0), 1e-12);
         // an empty map on an empty GT likewise
-        assertEquals(4.0 / 3, Metrics.eMeasure(new boolean[4], new boolean[4]), 1e-12);
+        assertEquals(1.0, Metrics.eMeasure(new boolean[4], new boolean[4]), 1e-12);
     }
 
     @Test
@@ -348,8 +349,8 @@ class MetricsTest {
         assertEquals(0.0, s.mae(), TOL);
         // S_object = 0.5 * 2/(2 + eps) * 2 ~ 1; region: every quadrant has cov = vx = vy or alpha = beta = 0
         assertEquals(1.0, s.sMeasure(), 1e-12);
-        // E-measure of the perfect binary map: N / (N - 1)
-        assertEquals(6.0 / 5, s.eMeasure()[0], 1e-12);
+        // E-measure of the perfect binary map: the toolbox's N / (N - 1) = 6/5, capped at 1
+        assertEquals(1.0, s.eMeasure()[0], 1e-12);
     }
 
     @Test

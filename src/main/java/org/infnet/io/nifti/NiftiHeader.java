@@ -81,6 +81,18 @@ public record NiftiHeader(ByteOrder order, short[] dim, int datatype, int bitpix
                 new float[] {bb.getFloat(268), bb.getFloat(272), bb.getFloat(276)}, srow, ascii(b, 148, 80), magic);
     }
 
+    /**
+     * The number of 3D volumes the file holds: the product of {@code dim[4..dim[0]]} (entries below 1 count as 1),
+     * 1 for a 3D file.
+     */
+    public long volumes() {
+        long n = 1;
+        for (int a = 4; a <= Math.min(7, dim[0]); a++) {
+            n *= Math.max(1, dim[a]);
+        }
+        return n;
+    }
+
     /** Encodes this header as {@value #DATA_OFFSET} bytes (header plus 4 zero extension bytes). */
     public byte[] encode() {
         ByteBuffer bb = ByteBuffer.allocate(DATA_OFFSET).order(order);

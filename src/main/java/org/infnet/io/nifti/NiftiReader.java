@@ -68,6 +68,8 @@ public final class NiftiReader {
             return NiftiHeader.parse(in.readNBytes(NiftiHeader.SIZE), file);
         } catch (ZipException e) {
             throw new IOException("NIfTI file " + file + " is not valid gzip data: " + e.getMessage(), e);
+        } catch (java.io.EOFException e) {
+            throw corrupt(file, e);
         }
     }
 
@@ -209,6 +211,13 @@ public final class NiftiReader {
         }
     }
 
+    /** Whether the file starts with the gzip magic bytes. */
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
+    }
+
     private static InputStream open(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         raw.mark(2);
@@ -262,6 +271,13 @@ public final class NiftiReader {
         long offset = (long) h.voxOffset();
         if (offset < NiftiHeader.SIZE) {
             throw new IOException("NIfTI file " + file + " has invalid vox_offset " + h.voxOffset());
+        }
+        long need = offset + voxels * type.bytes();
+        if (!isGzip(file) && Files.size(file) < need) {
+            // an uncompressed file too short for its header's volume: said before the volume is allocated
+            throw new IOException("NIfTI file " + file + " is truncated: expected " + voxels * type.bytes()
+                    + " bytes of " + NiftiDataType.describe(h.datatype()) + " voxel data (" + n[0] + "x" + n[1] + "x"
+                    + n[2] + ") at offset " + offset + ", found " + Math.max(0, Files.size(file) - offset));
         }
         skipFully(in, offset - NiftiHeader.SIZE, file);
         double unitMm = unitToMm(h.xyztUnits(), warnings);

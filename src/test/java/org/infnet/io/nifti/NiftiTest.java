@@ -482,11 +482,18 @@ class NiftiTest {
         Path cut = Files.write(dir.resolve("cut.nii"), Arrays.copyOf(full, full.length - 10));
         IOException e = assertThrows(IOException.class, () -> NiftiReader.read(cut));
         assertTrue(e.getMessage().contains("cut.nii") && e.getMessage().contains("truncated"), e.getMessage());
-        try (NiftiReader.Loading loading = NiftiReader.start(cut)) { // slices are handed on as they are read
+        // an uncompressed file too short for its header is refused before the volume is allocated (issue 19)
+        assertEquals(e.getMessage(), assertThrows(IOException.class, () -> NiftiReader.start(cut)).getMessage());
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(zipped)) {
+            z.write(Arrays.copyOf(full, full.length - 10));
+        }
+        Path cutZ = Files.write(dir.resolve("cutz.nii.gz"), zipped.toByteArray());
+        try (NiftiReader.Loading loading = NiftiReader.start(cutZ)) { // slices are handed on as they are read
             assertDoesNotThrow(() -> loading.await(3));
             UncheckedIOException u = assertThrows(UncheckedIOException.class, () -> loading.await(4));
-            assertTrue(u.getCause().getMessage().contains("cut.nii") && u.getCause().getMessage().contains("truncated"),
-                    u.getCause().getMessage());
+            assertTrue(u.getCause().getMessage().contains("cutz.nii.gz")
+                    && u.getCause().getMessage().contains("truncated"), u.getCause().getMessage());
             assertEquals(u.getCause().getMessage(), assertThrows(IOException.class, loading::finish).getMessage());
         }
 
