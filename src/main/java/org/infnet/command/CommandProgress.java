@@ -6,9 +6,9 @@ import org.scijava.app.StatusService;
 
 /**
  * Reports core progress on the SciJava status bar and, when ImageJ 1.x runs with a window, on its status bar and
- * progress bar ("Inf-Net: slice 12/48 (Esc cancels)"). Cancelled when the command thread is interrupted or, in
- * ImageJ 1.x, when the user presses Esc (the flag is cleared when the progress is created, so an earlier Esc does
- * not cancel a new run).
+ * progress bar ("Inf-Net: slice 12/48 (Esc cancels)"). Cancelled when the command thread is interrupted or when
+ * ImageJ 1.x's Esc flag is set ({@link IJ#escapePressed()}; the flag is cleared when the progress is created, so an
+ * earlier Esc does not cancel a new run).
  */
 final class CommandProgress implements Progress {
 
@@ -18,9 +18,7 @@ final class CommandProgress implements Progress {
     CommandProgress(StatusService status) {
         this.status = status;
         this.ij1 = IJ.getInstance() != null;
-        if (ij1) {
-            IJ.resetEscape();
-        }
+        IJ.resetEscape();
     }
 
     @Override
@@ -36,6 +34,6 @@ final class CommandProgress implements Progress {
 
     @Override
     public boolean cancelled() {
-        return Thread.currentThread().isInterrupted() || ij1 && IJ.escapePressed();
+        return Thread.currentThread().isInterrupted() || IJ.escapePressed();
     }
 }

@@ -84,6 +84,9 @@ public class RunSciJavaCommand implements PlugIn {
         String label = CommandBridge.label(info);
         Module module = ctx.service(org.scijava.module.ModuleService.class).createModule(info);
         String options = Macro.getOptions();
+        if (options == null && java.awt.GraphicsEnvironment.isHeadless()) {
+            options = ""; // no dialog without a display: run("...") and run("...", "") take the defaults
+        }
 
         Map<String, Object> inputs = new LinkedHashMap<>();
         ImagePlus source = null;
@@ -154,8 +157,9 @@ public class RunSciJavaCommand implements PlugIn {
     /**
      * Runs the module on the calling thread (so that a failure is thrown here, not logged with its stack trace by
      * SciJava's module runner) after the context's preprocessors, except those that load or save remembered input
-     * values in the user's preferences: a macro or a dialog here gets exactly the values it gives, and leaves
-     * nothing behind for the next run.
+     * values in the user's preferences (a macro or a dialog here gets exactly the values it gives, and leaves
+     * nothing behind for the next run) and SciJava's UI ones (its file chooser cancelled an optional file input
+     * left empty, so that {@code Evaluate Segmentation} without {@code csv=} did nothing).
      */
     private static Module runHere(Context ctx, Module module, Map<String, Object> inputs) throws Exception {
         for (Map.Entry<String, Object> e : inputs.entrySet()) {
@@ -163,16 +167,16 @@ public class RunSciJavaCommand implements PlugIn {
             module.resolveInput(e.getKey());
         }
         for (PreprocessorPlugin p : ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class)) {
-            if (p instanceof LoadInputsPreprocessor || p instanceof SaveInputsPreprocessor) {
-                continue;
+            if (p instanceof LoadInputsPreprocessor || p instanceof SaveInputsPreprocessor
+                    || p instanceof org.scijava.ui.FilePreprocessor || p instanceof org.scijava.ui.FileListPreprocessor
+                    || p instanceof org.scijava.ui.UIPreprocessor) {
+                continue; // remembered values, and SciJava file choosers that cancel an optional file left empty
             }
             p.process(module);
             if (p.isCanceled()) {
                 String why = p.getCancelReason();
-                if (why == null || why.isBlank()) {
-                    throw new Cancelled();
-                }
-                throw new IllegalArgumentException(why);
+                throw new IllegalArgumentException(why == null || why.isBlank()
+                        ? "cancelled by " + p.getClass().getSimpleName() : why);
             }
         }
         try {
