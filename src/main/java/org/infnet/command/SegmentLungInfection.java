@@ -27,7 +27,7 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     @Parameter(label = "CT image", description = "2D slice or stack of axial slices; 8-bit = already windowed, else HU")
     private RandomAccessibleInterval<T> image;
 
-    @Parameter(label = "Model", required = false, description = "bundled model name or model folder")
+    @Parameter(label = "Model", required = false, description = "an installed model, or a model folder")
     private String model = "infnet-compact";
 
     @Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05")
