@@ -196,7 +196,7 @@ public class RunSciJavaCommand implements PlugIn {
     private static final Map<String, Map<String, String>> REMEMBERED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Help page of a command's dialog: its description and one line per parameter. */
-    private static String help(CommandInfo info, List<ModuleItem<?>> items) {
+    static String help(CommandInfo info, List<ModuleItem<?>> items) {
         StringBuilder sb = new StringBuilder("<html><h2>").append(escape(CommandBridge.label(info))).append("</h2>");
         if (info.getDescription() != null && !info.getDescription().isBlank()) {
             sb.append("<p>").append(escape(info.getDescription())).append("</p>");
