@@ -90,6 +90,9 @@ public final class InfectionDisplay {
                 String w = InfectionTable.warning(title, b, lungStatus == null ? List.of() : lungStatus);
                 if (w != null) {
                     log.warn(w);
+                    if (ij.IJ.getInstance() != null) {
+                        ij.IJ.log(w); // ImageJ 1.x's Log window (SciJava's log goes to the console there)
+                    }
                 }
             }
             if (hasDisplay()) {
