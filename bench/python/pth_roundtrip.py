@@ -28,6 +28,9 @@ import torch.nn.functional as F
 from PIL import Image
 
 from infnet_reference import Inf_Net
+import sys as _sys
+_sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'gpu'))
+from infnet_cfg import CONFIGS, InfNet  # noqa: E402
 
 IMGS = '/work/shared/covid-semiseg/TrainingSet/LungInfection-Train/Doctor-label/Imgs'
 MEAN = (0.485, 0.456, 0.406)
@@ -59,14 +62,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default='/tmp/pth_roundtrip')
     ap.add_argument('--seed', type=int, default=2026)
+    ap.add_argument('--weights', help='a state dict to use instead of random weights (e.g. a trained model)')
+    ap.add_argument('--arch', default='infnet-res2net50',
+                    help='a gpu/infnet_cfg.py CONFIGS name (import it with --arch <that model.json or preset>)')
     ap.add_argument('--legacy', action='store_true',
                     help='also write infnet_random_legacy.pth in the pre-1.6 (non-zip) format, same weights')
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(1)
 
-    model = Inf_Net()
-    randomise(model, a.seed)
+    model = Inf_Net() if a.arch == 'infnet-res2net50' else InfNet(CONFIGS[a.arch])
+    if a.weights:
+        model.load_state_dict(torch.load(a.weights, map_location='cpu'))
+    else:
+        randomise(model, a.seed)
     model.eval()
     ckpt = os.path.join(a.out, 'infnet_random.pth')
     torch.save({'epoch': 100, 'state_dict': {'module.' + k: v for k, v in model.state_dict().items()}}, ckpt)

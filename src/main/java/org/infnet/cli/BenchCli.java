@@ -42,8 +42,9 @@ final class BenchCli {
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("model", "arch", "batch", "runs", "warmup", "volume", "format", "rss", "steps",
                 "train-batch", "scales", "keep", "streams", "pause"), Set.of("train", "gc", "trim", "maps"));
-        out.printf(Locale.ROOT, "engine %s, %d cores, %s%n", Engine.getInstance().getEngineName(),
-                Runtime.getRuntime().availableProcessors(), threads());
+        org.infnet.engine.EngineConfig engine = org.infnet.engine.EngineSetup.ensure();
+        out.printf(Locale.ROOT, "engine %s (%s), %d cores, %s%n", Engine.getInstance().getEngineName(),
+                engine.label(), Runtime.getRuntime().availableProcessors(), threads());
         if (a.has("volume")) {
             VolumeBench.run(a, out);
         } else if (a.has("rss")) {

@@ -27,7 +27,7 @@ final class GuiCli {
         try (Context ctx = new Context()) {
             ImageJ ij = new ImageJ(ImageJ.NO_SHOW);
             CommandBridge.addMenus(CommandBridge.install(ctx), PluginsConfig.bundled().stream()
-                    .filter(e -> e.menu().startsWith(CommandBridge.MENU_ROOT)).toList());
+                    .filter(e -> e.menu().equals(CommandBridge.MENU_ROOT + ">Examples")).toList());
             // ImageJ.NO_SHOW leaves the window unpacked: shown as it is, it was 1x1 pixel (no toolbar, no status bar)
             ij.pack();
             ij.setLocation(0, 0);

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.infnet.model.PytorchImport;
 
-/** {@code import-pytorch FILE.pth --arch ARCH --output DIR [--name NAME]}. */
+/** {@code import-pytorch FILE.pth --arch ARCH|MODEL.json --output DIR [--name NAME]}. */
 final class ImportCli {
 
     private ImportCli() {}
@@ -17,9 +17,10 @@ final class ImportCli {
             throw new Args.UsageException("import-pytorch needs exactly one checkpoint file");
         }
         String arch = a.require("arch");
-        if (!PytorchImport.ARCHITECTURES.contains(arch)) {
+        if (!PytorchImport.ARCHITECTURES.contains(arch) && !arch.endsWith(".json")
+                && !java.nio.file.Files.isDirectory(Path.of(arch))) {
             throw new Args.UsageException("--arch must be one of " + String.join(", ", PytorchImport.ARCHITECTURES)
-                    + ", got '" + arch + "'");
+                    + " or the path of a model.json, got '" + arch + "'");
         }
         PytorchImport.Report r = PytorchImport.run(Path.of(a.positional().get(0)), arch, a.path("output"),
                 a.get("name", null), Device.cpu());

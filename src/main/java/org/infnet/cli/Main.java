@@ -2,10 +2,12 @@ package org.infnet.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import org.infnet.engine.DjlDefaults;
 
 /**
  * Headless entry point: {@code java -jar Inf_Net.jar COMMAND [OPTIONS]}. Every failure prints one
- * line starting with {@code error:} and exits non-zero.
+ * line starting with {@code error:} and exits non-zero. DJL is set offline and quiet ({@link DjlDefaults}) before
+ * any command runs; {@code --verbose} anywhere on the line keeps DJL's log lines and prints stack traces.
  */
 public final class Main {
 
@@ -22,6 +24,15 @@ public final class Main {
             out.println(usage());
             return argv.length == 0 ? 2 : 0;
         }
+        boolean verbose = Arrays.asList(argv).contains("--verbose");
+        if (verbose) {
+            argv = Arrays.stream(argv).filter(s -> !s.equals("--verbose")).toArray(String[]::new);
+            if (argv.length == 0) {
+                out.println(usage());
+                return 2;
+            }
+        }
+        DjlDefaults.apply(verbose);
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
         try {
             return switch (argv[0]) {
@@ -42,7 +53,10 @@ public final class Main {
         } catch (Args.UsageException e) {
             err.println("error: " + e.getMessage());
             return 2;
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
+            if (verbose) {
+                e.printStackTrace(err);
+            }
             err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         }
@@ -50,7 +64,8 @@ public final class Main {
 
     static String usage() {
         return String.join("\n",
-                "usage: java -jar Inf_Net.jar COMMAND [OPTIONS]",
+                "usage: java -jar Inf_Net.jar COMMAND [OPTIONS] [--verbose]",
+                "  --verbose  DJL's log lines, the engine configuration, stack traces of errors",
                 "  segment   INPUT... --output DIR [--model NAME|DIR] [--threshold 0.5] [--edges]",
                 "            [--multiclass [--prior-model NAME|DIR]]   GGO/consolidation labels + probability maps",
                 "            [--window-level -600] [--window-width 1500] [--batch 4] [--streams N] [--device cpu|gpu]",

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.infnet.engine.DjlDefaults;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
 import org.infnet.model.MultiClassModel;
@@ -22,6 +23,12 @@ public final class InfNetService extends AbstractService {
 
     private final Map<String, InfNetModel> models = new LinkedHashMap<>();
     private final Map<String, MultiClassModel> multiClassModels = new LinkedHashMap<>();
+
+    /** Turns DJL's network probe and log lines off as soon as the context starts, before DJL loads. */
+    @Override
+    public void initialize() {
+        DjlDefaults.apply();
+    }
 
     private static Device device() {
         return "gpu".equalsIgnoreCase(System.getProperty("infnet.device")) ? Device.gpu() : Device.cpu();

@@ -6,6 +6,7 @@ import ai.djl.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import org.infnet.io.Resampling;
+import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.MultiClassModel;
 
@@ -38,6 +39,13 @@ public final class MultiClassPredictor {
     public List<float[][]> predict(List<UnitSlice> slices, List<float[]> priors) {
         if (slices.size() != priors.size()) {
             throw new IllegalArgumentException(slices.size() + " slices but " + priors.size() + " priors");
+        }
+        if (slices.size() > 1 && EngineSetup.singleSliceInference()) {
+            List<float[][]> out = new ArrayList<>(slices.size());
+            for (int b = 0; b < slices.size(); b++) {
+                out.addAll(predict(List.of(slices.get(b)), List.of(priors.get(b))));
+            }
+            return out;
         }
         Engines.disableGradientRecording();
         List<float[]> x = new ArrayList<>();

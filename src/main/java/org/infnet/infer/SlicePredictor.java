@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.infnet.io.Resampling;
+import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
@@ -44,6 +45,13 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
      */
     @Override
     public List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
+        if (batch.size() > 1 && EngineSetup.singleSliceInference()) {
+            List<SlicePrediction> result = new ArrayList<>(batch.size());
+            for (UnitSlice s : batch) {
+                result.addAll(predict(List.of(s), edges));
+            }
+            return result;
+        }
         Engines.disableGradientRecording();
         List<float[]> inputs = new ArrayList<>(batch.size());
         for (UnitSlice s : batch) {

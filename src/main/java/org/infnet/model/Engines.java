@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import org.infnet.engine.EngineSetup;
 import org.infnet.nn.EngineArrays;
 
 /** Engine-specific switches that DJL does not expose through its engine-neutral API. */
@@ -18,7 +19,7 @@ public final class Engines {
      * (measured with 2 cores: 52 vs 75 ms per 352x352 slice).
      */
     public static void setIntraOpThreads(int n) {
-        ai.djl.engine.Engine.getEngine("PyTorch");
+        EngineSetup.ensure();
         ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
     }
 
@@ -28,6 +29,7 @@ public final class Engines {
      * collector opened later on the thread turns it on for its own lifetime.
      */
     public static void disableGradientRecording() {
+        EngineSetup.ensure();
         if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.infnet.engine.EngineSetup;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.SafeTensors;
 import org.infnet.nn.FrozenWeights;
@@ -50,6 +51,7 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
     protected NetworkModel(ModelDescriptor descriptor, Device device, B net, Shape initShape) {
         this.descriptor = descriptor;
         this.net = net;
+        EngineSetup.ensure();
         this.model = Model.newInstance(descriptor.name(), device, "PyTorch");
         try {
             net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,

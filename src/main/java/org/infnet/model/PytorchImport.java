@@ -44,8 +44,9 @@ public final class PytorchImport {
     /** Architecture of the original multi-class U-Net. */
     public static final String UNET = UNetConfig.PAPER.architecture();
 
-    /** Architectures {@code --arch} accepts. */
-    public static final List<String> ARCHITECTURES = List.of(INFNET, UNET);
+    /** Preset architectures {@code --arch} accepts by name (besides the path of a {@code model.json}). */
+    public static final List<String> ARCHITECTURES = List.of(INFNET, InfNetConfig.COMPACT.architecture(),
+            InfNetConfig.MEDIUM.architecture(), UNET, UNetConfig.COMPACT.architecture());
 
     private static final int LIST_LIMIT = 10;
 
@@ -159,14 +160,19 @@ public final class PytorchImport {
     /**
      * Imports {@code checkpoint} of architecture {@code arch} into a new model folder {@code output}.
      *
+     * <p>{@code arch} is a preset name ({@link #ARCHITECTURES}) or the path of a {@code model.json} (or of a model
+     * folder holding one) whose network, input size and normalisation the new model takes: that is how networks
+     * of other widths trained in PyTorch (e.g. by {@code bench/python/gpu/train_gpu.py}) enter. The two original
+     * architectures are matched against the original's bundled state-dict tables; any other network against the
+     * table of its own parameters (names of the original's modules, shapes from the network), which a checkpoint
+     * must fill exactly (plus the batch-norm counters, which are dropped).
+     *
      * @param name model name; {@code null} or blank uses the checkpoint's file name without extension
      * @throws IOException if the file cannot be read, does not match the architecture, or the folder
      *     cannot be written
      */
     public static Report run(Path checkpoint, String arch, Path output, String name, Device device) throws IOException {
-        if (!ARCHITECTURES.contains(arch)) {
-            throw new IOException("unknown architecture '" + arch + "' (known: " + String.join(", ", ARCHITECTURES) + ")");
-        }
+        ModelDescriptor template = template(arch);
         if (!Files.isRegularFile(checkpoint)) {
             throw new IOException(checkpoint + ": no such file");
         }
@@ -174,31 +180,77 @@ public final class PytorchImport {
             throw new IOException(output + " already holds a model; choose another output folder");
         }
         TorchCheckpoint ckpt = TorchCheckpoint.read(checkpoint);
-        ReferenceTable table = ReferenceTable.bundled(arch);
-        if (arch.equals(UNET)) {
+        String archName = template.architecture();
+        boolean bundled = ReferenceTable.BUNDLED.contains(archName);
+        if (template.isUNet() && bundled) {
             // validate before building the network, so that a wrong checkpoint fails fast
-            map(ckpt.tensors(), table, null, arch, checkpoint.toString());
+            map(ckpt.tensors(), ReferenceTable.bundled(archName), null, archName, checkpoint.toString());
         }
         String sha = sha256(checkpoint);
         String file = checkpoint.getFileName().toString();
         String modelName = name == null || name.isBlank() ? file.replaceFirst("\\.[^.]*$", "") : name;
         Map<String, String> prov = new LinkedHashMap<>();
-        prov.put("source", "PyTorch checkpoint of the original implementation, imported with import-pytorch");
+        prov.put("source", bundled
+                ? "PyTorch checkpoint of the original implementation, imported with import-pytorch"
+                : "PyTorch checkpoint of a " + archName + " (original module names), imported with import-pytorch");
         prov.put("source_file", file);
         prov.put("source_sha256", sha);
         prov.put("source_format", ckpt.format() + " (state dict at " + ckpt.container() + ")");
         prov.put("imported", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        ModelDescriptor d = arch.equals(UNET) ? ModelDescriptor.create(modelName, UNetConfig.PAPER)
-                : ModelDescriptor.create(modelName, InfNetConfig.PAPER);
-        try (NetworkModel<?> model = arch.equals(UNET) ? MultiClassModel.create(d, device)
-                : InfNetModel.create(d, device)) {
-            Mapping m = map(ckpt.tensors(), table, model.parameters().keySet(), arch, checkpoint.toString());
+        ModelDescriptor d = new ModelDescriptor(ModelDescriptor.FORMAT, modelName, template.network(),
+                template.inputSize(), template.normalisation(), template.input(), template.outputs(),
+                "model.safetensors", new LinkedHashMap<>(), new LinkedHashMap<>(), template.unet());
+        try (NetworkModel<?> model = d.isUNet() ? MultiClassModel.create(d, device) : InfNetModel.create(d, device)) {
+            ReferenceTable table = bundled ? ReferenceTable.bundled(archName) : tableOf(model);
+            Mapping m = map(ckpt.tensors(), table, model.parameters().keySet(), archName, checkpoint.toString());
             model.setWeights(toSafeTensors(m), checkpoint.toString());
             ModelDescriptor desc = d.with(provenance(prov, m), Map.of());
             model.save(output, desc);
             return new Report(output, desc, sha, m.used().size(), m.dropped(), ckpt.format(), ckpt.container(),
                     ckpt.strippedPrefixes());
         }
+    }
+
+    /**
+     * The descriptor a new model of {@code arch} starts from: a preset's defaults, or a copy of the
+     * {@code model.json} at that path (a file, or a folder holding one).
+     *
+     * @throws IOException naming the known presets when {@code arch} is neither
+     */
+    static ModelDescriptor template(String arch) throws IOException {
+        if (arch == null || arch.isBlank()) {
+            throw new IOException("no architecture given (known: " + String.join(", ", ARCHITECTURES)
+                    + ", or the path of a model.json)");
+        }
+        if (ARCHITECTURES.contains(arch)) {
+            return UNetConfig.isPreset(arch) ? ModelDescriptor.create(arch, UNetConfig.preset(arch))
+                    : ModelDescriptor.create(arch, InfNetConfig.preset(arch));
+        }
+        Path p = Path.of(arch);
+        Path json = Files.isDirectory(p) ? p.resolve(ModelDescriptor.FILE) : p;
+        if (!json.getFileName().toString().endsWith(".json") || !Files.isRegularFile(json)) {
+            throw new IOException("unknown architecture '" + arch + "' (known: " + String.join(", ", ARCHITECTURES)
+                    + ", or the path of a model.json)");
+        }
+        return ModelDescriptor.parse(Files.readString(json), json.toString());
+    }
+
+    /**
+     * The state-dict table of a network's own parameters: every parameter under its original name and shape,
+     * and a {@code num_batches_tracked} counter beside each batch norm's running mean, in the block tree's
+     * order (the order of the original's {@code state_dict()}).
+     */
+    static ReferenceTable tableOf(NetworkModel<?> model) {
+        List<ReferenceTable.Row> rows = new ArrayList<>();
+        for (Map.Entry<String, ai.djl.nn.Parameter> e : model.parameters().entrySet()) {
+            rows.add(new ReferenceTable.Row(rows.size(), e.getKey(), e.getValue().getArray().getShape().getShape()));
+            if (e.getKey().endsWith(".running_var")) {
+                String counter = e.getKey().substring(0, e.getKey().length() - "running_var".length())
+                        + "num_batches_tracked";
+                rows.add(new ReferenceTable.Row(rows.size(), counter, new long[0]));
+            }
+        }
+        return new ReferenceTable(List.copyOf(rows));
     }
 
     private static Map<String, SafeTensors.Tensor> toSafeTensors(Mapping m) {

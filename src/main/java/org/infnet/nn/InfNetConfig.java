@@ -27,15 +27,24 @@ public record InfNetConfig(
             new Res2NetConfig(16, new int[] {1, 1, 2, 1}, new int[] {16, 32, 64, 128}, 26, 4),
             16, 32, 64, 32);
 
+    /**
+     * The accurate CPU model: the compact model's shape, 1.5x wider and deeper (stem 24, blocks 2-2-3-2,
+     * planes 24-48-96-192: stage channels 96, 192, 384, 768; heads 24/48/96/48), 3,690,700 values.
+     */
+    public static final InfNetConfig MEDIUM = new InfNetConfig(
+            "infnet-medium",
+            new Res2NetConfig(24, new int[] {2, 2, 3, 2}, new int[] {24, 48, 96, 192}, 26, 4),
+            24, 48, 96, 48);
+
     /** The preset with this architecture identifier. */
     public static InfNetConfig preset(String architecture) {
-        for (InfNetConfig c : new InfNetConfig[] {PAPER, COMPACT}) {
+        for (InfNetConfig c : new InfNetConfig[] {PAPER, COMPACT, MEDIUM}) {
             if (c.architecture().equals(architecture)) {
                 return c;
             }
         }
         throw new IllegalArgumentException(
                 "Unknown architecture '" + architecture + "' (known: " + PAPER.architecture() + ", "
-                        + COMPACT.architecture() + ")");
+                        + COMPACT.architecture() + ", " + MEDIUM.architecture() + ")");
     }
 }

@@ -74,6 +74,7 @@ public record MultiClassJob(Path data, int validationCount, String priorModel, U
                 "%s: %d training slices, %d held out for validation %s; priors from %s in %.1f s", data,
                 training.size(), held.size(), held, priorModel == null ? data.resolve("Prior") : priorModel,
                 (System.nanoTime() - t0) / 1e9));
+        org.infnet.engine.EngineSetup.ensure();
         Engine.getInstance().setRandomSeed((int) train.seed());
         Map<String, String> prov = new LinkedHashMap<>();
         prov.put("trainingData", data.toString());

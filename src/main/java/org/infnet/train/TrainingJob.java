@@ -49,6 +49,7 @@ public record TrainingJob(List<Path> dataRoots, Path validationRoot, int validat
         Data data = load(listener);
         List<Sample> training = data.training();
         List<Sample> validation = data.validation();
+        org.infnet.engine.EngineSetup.ensure();
         Engine.getInstance().setRandomSeed((int) train.seed());
         Device dev = "gpu".equalsIgnoreCase(device) ? Device.gpu() : Device.cpu();
         try (InfNetModel model = initFrom != null

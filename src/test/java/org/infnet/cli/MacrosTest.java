@@ -108,10 +108,11 @@ class MacrosTest {
     }
 
     @Test
-    void pluginsConfigRegistersEveryBundledMacroUnderExamplesAndNothingElse() throws Exception {
+    void pluginsConfigRegistersEveryBundledMacroUnderExamples() throws Exception {
         List<PluginsConfig.Entry> entries;
         try (var in = Files.newInputStream(Path.of("plugins.config"))) {
-            entries = PluginsConfig.read(in);
+            // the command entries are checked by Ij1EntryPointsTest
+            entries = PluginsConfig.read(in).stream().filter(e -> e.command().startsWith("ij.plugin.Macro_Runner")).toList();
         }
         try (var macros = Files.list(Path.of("macros"))) {
             assertEquals(macros.count(), entries.size(), "one entry per macro");

@@ -46,16 +46,14 @@ class PackagingTest {
     }
 
     @Test
-    void pluginsConfigIsBundledAndNoEntryDuplicatesACommandLabel() throws Exception {
+    void pluginsConfigIsBundledAndEveryMacroEntryPointsAtABundledMacro() throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/plugins.config")) {
             assertNotNull(in, "plugins.config is a jar resource");
             for (PluginsConfig.Entry e : PluginsConfig.read(in)) {
-                for (String cmd : Set.of("Segment Lung Infection", "Show Edge Attention", "Evaluate Segmentation",
-                        "Train Inf-Net", "Import PyTorch Checkpoint", "Generate Pseudo Labels")) {
-                    assertTrue(!e.label().equals(cmd), "plugins.config repeats the SciJava command " + cmd);
+                if (e.command().contains("JAR:")) {
+                    assertNotNull(getClass().getResource("/" + e.command().replaceAll(".*JAR:([^\"]+)\".*", "$1")),
+                            "bundled macro of " + e.label());
                 }
-                assertNotNull(getClass().getResource("/" + e.command().replaceAll(".*JAR:([^\"]+)\".*", "$1")),
-                        "bundled macro of " + e.label());
             }
         }
     }

@@ -17,8 +17,8 @@ class BundledMultiClassModelTest {
         assertTrue(ModelLocator.available().contains(ModelLocator.DEFAULT_MULTICLASS), ModelLocator.available().toString());
         try (MultiClassModel m = ModelLocator.openMultiClass(null, Device.cpu())) {
             assertEquals(UNetConfig.COMPACT, m.descriptor().unet());
-            assertTrue(m.descriptor().validation().containsKey("ggo.meanDic"));
-            assertTrue(m.descriptor().validation().containsKey("consolidation.meanDic"));
+            assertTrue(m.descriptor().validation().containsKey("cv.ggo.meanDic"));
+            assertTrue(m.descriptor().validation().containsKey("cv.consolidation.meanDic"));
         }
         IOException e = assertThrows(IOException.class, () -> ModelLocator.open(ModelLocator.DEFAULT_MULTICLASS, Device.cpu()));
         assertTrue(e.getMessage().contains("not an Inf-Net"), e.getMessage());
