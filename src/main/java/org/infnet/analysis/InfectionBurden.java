@@ -13,8 +13,10 @@ import org.infnet.io.Calibration3D;
  * {@code pixelWidth*pixelHeight} mm^2, voxel volume {@code pixelWidth*pixelHeight*pixelDepth/1000}
  * mL (slice spacing = {@code pixelDepth}); when the calibration unit is not a length (e.g.
  * {@code "pixel"}) areas and volumes are NaN but pixel counts and percentages are still given.
- * Burden = infected-in-lung / lung (infection outside the lung mask is reported in the infected
- * counts but does not count towards the burden). Stateless.
+ * Burden = infected / (lung mask ∪ infected): infection is lung tissue, so infected pixels that the lung mask
+ * missed (a cropped slice, a dense consolidation taken for chest wall) count as lung; they are reported
+ * ({@link SliceBurden#infectedOutsideLungPixels()}) and flag the mask ({@link SliceBurden#lungMaskReliable()}).
+ * The burden is never NaN: 0 without lung and infection. Stateless.
  */
 public final class InfectionBurden {
 
@@ -77,18 +79,19 @@ public final class InfectionBurden {
                     }
                 }
             }
-            slices.add(new SliceBurden(z, inf, inf * pixelMm2, in, lu, lu * pixelMm2, percent(in, lu),
+            slices.add(new SliceBurden(z, inf, inf * pixelMm2, in, lu, lu * pixelMm2, percent(inf, lu + inf - in),
                     probability != null && inf > 0 ? prob / inf : Double.NaN));
             totInf += inf;
             totIn += in;
             totLung += lu;
             totProb += prob;
         }
-        return new VolumeBurden(slices, totInf * voxelMl, totIn * voxelMl, totLung * voxelMl, percent(totIn, totLung),
+        return new VolumeBurden(slices, totInf * voxelMl, totIn * voxelMl, totLung * voxelMl,
+                percent(totInf, totLung + totInf - totIn),
                 probability != null && totInf > 0 ? totProb / totInf : Double.NaN);
     }
 
     private static double percent(long part, long whole) {
-        return whole > 0 ? 100.0 * part / whole : Double.NaN;
+        return whole > 0 ? 100.0 * part / whole : 0;
     }
 }

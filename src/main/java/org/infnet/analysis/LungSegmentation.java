@@ -30,6 +30,7 @@ import org.infnet.io.ImageConversions;
  * inside the lung — including dense consolidations bulging in from the pleura — belong to the
  * lung mask.</li>
  * </ol>
+ * Slices whose lungs touch the image border (cropped slices) are handled by {@link #sliceChecked}, which says so.
  * Slices without a lung give an empty mask. The result is 0/1, index {@code x + width*(y + height*z)}.
  *
  * <p>Input values are HU (16-bit or float images). An 8-bit image is taken as a lung-window display
@@ -97,9 +98,64 @@ public final class LungSegmentation {
      * @return 0/1 mask
      */
     public byte[] slice(float[] hu, int width, int height, Calibration3D cal) {
+        return sliceChecked(hu, width, height, cal).mask();
+    }
+
+    /** How a slice's lung mask was found. */
+    public enum Status {
+        /** Lungs found inside the body, as in a full field-of-view slice. */
+        OK,
+        /**
+         * The lungs touch the image border (a cropped slice): air connected to the border was kept as lung where it
+         * forms large components; the mask holds the visible part of the lungs only.
+         */
+        BORDER,
+        /** No lung found. */
+        NONE
+    }
+
+    /** A slice's lung mask (0/1) and how it was found. */
+    public record SliceLungs(byte[] mask, Status status, long pixels) {}
+
+    /**
+     * Lung mask of one HU slice with its {@link Status}. First as described in the class comment; when that finds
+     * less lung than {@link #CROPPED_MIN_FRACTION} of the slice, the slice is taken as cropped (lungs touching the
+     * border): air connected to the border is then not removed as outside the body, except components that run
+     * along more than half of the image's perimeter (the air around a body), and large components
+     * ({@link #CROPPED_MIN_FRACTION} of the slice or more) count as lung whatever their median (a cropped display
+     * image's lung window is unknown). The second mask is used if it is larger ({@link Status#BORDER}).
+     */
+    public SliceLungs sliceChecked(float[] hu, int width, int height, Calibration3D cal) {
         if (hu.length != width * height) {
             throw new IllegalArgumentException("slice array does not match " + width + "x" + height);
         }
+        byte[] inside = slice(hu, width, height, cal, false);
+        long n = count(inside);
+        if (n >= CROPPED_MIN_FRACTION * hu.length) {
+            return new SliceLungs(inside, Status.OK, n);
+        }
+        byte[] cropped = slice(hu, width, height, cal, true);
+        long c = count(cropped);
+        if (c > n) {
+            return new SliceLungs(cropped, Status.BORDER, c);
+        }
+        return new SliceLungs(inside, n > 0 ? Status.OK : Status.NONE, n);
+    }
+
+    /** Fraction of a slice below which the first lung mask is taken as missing border-touching lungs. */
+    public static final double CROPPED_MIN_FRACTION = 0.04;
+
+    private static long count(byte[] m) {
+        long n = 0;
+        for (byte b : m) {
+            if (b != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private byte[] slice(float[] hu, int width, int height, Calibration3D cal, boolean cropped) {
         double px = pixelSizeMm(cal, width);
         byte[] air = new byte[hu.length];
         float t = (float) config.thresholdHu();
@@ -107,7 +163,8 @@ public final class LungSegmentation {
             float v = hu[i];
             air[i] = (byte) (Float.isNaN(v) || v < t ? 1 : 0);
         }
-        byte[] outside = BinaryMorphology.connectedToBorder(air, width, height, true);
+        byte[] outside = cropped ? aroundTheBody(air, width, height)
+                : BinaryMorphology.connectedToBorder(air, width, height, true);
         for (int i = 0; i < air.length; i++) {
             if (outside[i] != 0) {
                 air[i] = 0;
@@ -129,7 +186,8 @@ public final class LungSegmentation {
         boolean[] lungLike = new boolean[sizes.length];
         int first = 0, second = 0;
         for (int l = 1; l < sizes.length; l++) {
-            lungLike[l] = 2L * airway[l] < sizes[l]; // median above the airway threshold
+            // median above the airway threshold; in a cropped slice any large component (lung window unknown)
+            lungLike[l] = 2L * airway[l] < sizes[l] || cropped && sizes[l] >= CROPPED_MIN_FRACTION * hu.length;
             if (!lungLike[l] || sizes[l] < minPx) {
                 continue;
             }
@@ -152,6 +210,33 @@ public final class LungSegmentation {
         addLung(out, labels, first, width, height, r);
         if (second != 0) {
             addLung(out, labels, second, width, height, r);
+        }
+        return out;
+    }
+
+    /**
+     * Air components that run along more than half of the image perimeter (the air around a body in a field of
+     * view wider than the body); 1 = outside.
+     */
+    private static byte[] aroundTheBody(byte[] air, int w, int h) {
+        int[] labels = new int[air.length];
+        int[] sizes = BinaryMorphology.label(air, w, h, labels);
+        int[] onBorder = new int[sizes.length];
+        for (int x = 0; x < w; x++) {
+            onBorder[labels[x]]++;
+            onBorder[labels[x + w * (h - 1)]]++;
+        }
+        for (int y = 1; y < h - 1; y++) {
+            onBorder[labels[w * y]]++;
+            onBorder[labels[w - 1 + w * y]]++;
+        }
+        int perimeter = 2 * w + 2 * Math.max(0, h - 2);
+        byte[] out = new byte[air.length];
+        for (int i = 0; i < air.length; i++) {
+            int l = labels[i];
+            if (l != 0 && 2 * onBorder[l] > perimeter) {
+                out[i] = 1;
+            }
         }
         return out;
     }
@@ -250,6 +335,46 @@ public final class LungSegmentation {
             System.arraycopy(m, 0, out, z * n, n);
         }
         return out;
+    }
+
+    /** Lung masks of a stack with each slice's {@link Status}. */
+    public record VolumeLungs(byte[] mask, java.util.List<Status> status) {
+        /** Copies the status list. */
+        public VolumeLungs {
+            status = java.util.List.copyOf(status);
+        }
+    }
+
+    /** As {@link #volume}, with each slice's {@link Status}. */
+    public VolumeLungs volumeChecked(float[] hu, int width, int height, int depth, Calibration3D cal) {
+        int n = width * height;
+        if (hu.length != (long) n * depth) {
+            throw new IllegalArgumentException("volume array does not match " + width + "x" + height + "x" + depth);
+        }
+        byte[] out = new byte[hu.length];
+        java.util.List<Status> status = new java.util.ArrayList<>(depth);
+        for (int z = 0; z < depth; z++) {
+            SliceLungs m = sliceChecked(Arrays.copyOfRange(hu, z * n, (z + 1) * n), width, height, cal);
+            System.arraycopy(m.mask(), 0, out, z * n, n);
+            status.add(m.status());
+        }
+        return new VolumeLungs(out, status);
+    }
+
+    /** As {@link #segment}, with each slice's {@link Status}. */
+    public VolumeLungs segmentChecked(RandomAccessibleInterval<? extends RealType<?>> img, Calibration3D cal,
+            HuWindow window) {
+        int nd = img.numDimensions();
+        if (nd != 2 && nd != 3) {
+            throw new IllegalArgumentException("expected a 2D or 3D image, got " + nd + "D");
+        }
+        float[] v = ImageConversions.toFloatArray(img);
+        if (img.getType() instanceof UnsignedByteType) {
+            v = huFromDisplay(v, window);
+        }
+        int w = Math.toIntExact(img.dimension(0)), h = Math.toIntExact(img.dimension(1));
+        int d = nd == 3 ? Math.toIntExact(img.dimension(2)) : 1;
+        return volumeChecked(v, w, h, d, cal);
     }
 
     /**

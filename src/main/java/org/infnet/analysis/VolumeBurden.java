@@ -9,7 +9,8 @@ import java.util.List;
  * @param infectedVolumeMl       all infected voxels x voxel volume, mL (NaN when uncalibrated)
  * @param infectedInLungVolumeMl infected voxels inside the lung mask, mL (NaN when uncalibrated)
  * @param lungVolumeMl           lung voxels x voxel volume, mL (NaN when uncalibrated)
- * @param burdenPercent          {@code 100 * infectedInLung / lung} voxels; NaN without lung
+ * @param burdenPercent          {@code 100 * infected / (lung ∪ infected)} voxels ({@link SliceBurden#burdenPercent()});
+ *                               never NaN
  * @param meanProbability        mean probability over all infected voxels (NaN as in {@link SliceBurden})
  */
 public record VolumeBurden(List<SliceBurden> slices, double infectedVolumeMl, double infectedInLungVolumeMl,

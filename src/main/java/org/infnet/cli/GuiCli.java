@@ -28,6 +28,8 @@ final class GuiCli {
             ImageJ ij = new ImageJ(ImageJ.NO_SHOW);
             CommandBridge.addMenus(CommandBridge.install(ctx), PluginsConfig.bundled().stream()
                     .filter(e -> e.menu().equals(CommandBridge.MENU_ROOT + ">Examples")).toList());
+            // ImageJ.NO_SHOW leaves the window unpacked: shown as it is, it was 1x1 pixel (no toolbar, no status bar)
+            ij.pack();
             ij.setLocation(0, 0);
             ij.setVisible(true);
             IJ.showStatus("Inf-Net commands are in Plugins>Inf-Net");

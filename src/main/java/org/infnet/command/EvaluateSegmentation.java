@@ -18,8 +18,10 @@ import org.scijava.plugin.Plugin;
 
 /**
  * Plugins > Inf-Net > Evaluate Segmentation: the paper's evaluation of a folder of predictions against
- * a folder of ground truth. Shows a results table (one row per image plus the mean row) and a
- * Dice/Sensitivity/Specificity-versus-threshold plot; returns the paper's summary line.
+ * a folder of ground truth. Replaces the standard Results table's rows with the scores (one row per image plus the mean
+ * row; macros read them with {@code nResults}/{@code getResult}, with or without {@code csv=}), shows it and a
+ * Dice/Sensitivity/Specificity-versus-threshold plot when there is a display, and returns the paper's summary line
+ * (which the ImageJ 1.x bridge and Fiji print in the Log window).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Inf-Net>Evaluate Segmentation", headless = true)
 public class EvaluateSegmentation implements Command {
@@ -87,8 +89,20 @@ public class EvaluateSegmentation implements Command {
         table.addValue("MAE", s.mae());
         plot = curves(r.curves());
         summary = s.formatLine();
+        // the scores also go to the standard Results table, where macros read them (nResults, getResult)
+        ResultsTable results = ResultsTable.getResultsTable();
+        results.reset();
+        for (int row = 0; row < table.size(); row++) {
+            results.incrementCounter();
+            results.addLabel(table.getLabel(row));
+            for (String col : table.getHeadings()) {
+                if (!col.equals("Label")) {
+                    results.addValue(col, table.getValue(col, row));
+                }
+            }
+        }
         if (!GraphicsEnvironment.isHeadless()) {
-            table.show("Inf-Net evaluation");
+            results.show("Results");
             plot.show();
         }
     }

@@ -34,6 +34,23 @@ public final class InfNetService extends AbstractService {
         return "gpu".equalsIgnoreCase(System.getProperty("infnet.device")) ? Device.gpu() : Device.cpu();
     }
 
+    /**
+     * Segmentation streams for a command, with the same engine settings as the {@code segment} command line's
+     * default: on the CPU one stream per processor with one engine thread per operation (set for the process, as
+     * PyTorch keeps one setting), on a GPU one stream. The command, the macro runner and the command line thus
+     * compute the same numbers for the same input.
+     */
+    public int streams() {
+        if (device().isGpu()) {
+            return 1;
+        }
+        int n = Runtime.getRuntime().availableProcessors();
+        if (n > 1) {
+            org.infnet.model.Engines.setIntraOpThreads(1);
+        }
+        return n;
+    }
+
     /** The model {@code spec} (name or folder; blank = default), loaded once per context. */
     public synchronized InfNetModel model(String spec) throws IOException {
         String key = spec == null || spec.isBlank() ? ModelLocator.DEFAULT : spec.trim();

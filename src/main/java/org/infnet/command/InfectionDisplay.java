@@ -47,15 +47,26 @@ public final class InfectionDisplay {
      * ROIs in the ROI Manager (in the overlay without a display), and rows in the system results table
      * (shown when there is a display; macros read it with {@code nResults}/{@code getResult} or save it with
      * {@code saveAs("Results", path)}). {@code imp} may be null: then only the results table is filled.
+     *
+     * <p>Running again on the same image replaces what an earlier run added: its overlay items (tagged with the
+     * {@value #TAG} property) and its ROIs in the ROI Manager (named {@code TITLE:slice-NNNN} and
+     * {@code TITLE:lung-slice-NNNN}); the user's own overlay items and ROIs stay. In batch mode the ROIs go to the
+     * macro's ROI Manager ({@code roiManager("count")}). Lung masks found unreliable (or cut by the image border)
+     * are named in one log line ({@link InfectionTable#warning}).
+     *
+     * @param lungStatus each slice's lung mask state, or null without lungs
      */
-    public static void show(ImagePlus imp, InfectionSegmenter.Result r, byte[] lung, Calibration3D cal, Choices c,
-            LogService log) {
+    public static void show(ImagePlus imp, InfectionSegmenter.Result r, byte[] lung,
+            List<org.infnet.analysis.LungSegmentation.Status> lungStatus, Calibration3D cal, Choices c, LogService log) {
         if (imp != null && (c.overlay() || c.rois())) {
-            List<Roi> found = rois(r.mask(), "");
+            String title = imp.getTitle();
+            List<Roi> found = named(rois(r.mask(), ""), title + ":");
+            removeTagged(imp);
             if (c.overlay()) {
                 overlay(imp, found, RED);
                 if (lung != null) {
-                    outline(imp, rois(ArrayImgs.unsignedBytes(lung, r.mask().dimensionsAsLongArray()), "lung-"), CYAN);
+                    outline(imp, named(rois(ArrayImgs.unsignedBytes(lung, r.mask().dimensionsAsLongArray()), "lung-"),
+                            title + ":"), CYAN);
                 }
             }
             if (c.rois() && !toRoiManager(imp, found)) {
@@ -73,11 +84,45 @@ public final class InfectionDisplay {
             VolumeBurden b = InfectionBurden.compute(m, InfectionSegmenter.floats(r.probability()),
                     lung == null ? new byte[m.length] : lung, (int) d[0], (int) d[1], depth, cal);
             ResultsTable rt = ResultsTable.getResultsTable();
-            InfectionTable.append(rt, imp == null ? "image" : imp.getTitle(), b, lung != null);
+            String title = imp == null ? "image" : imp.getTitle();
+            InfectionTable.append(rt, title, b, lung == null ? null : lungStatus == null ? List.of() : lungStatus);
+            if (lung != null) {
+                String w = InfectionTable.warning(title, b, lungStatus == null ? List.of() : lungStatus);
+                if (w != null) {
+                    log.warn(w);
+                    if (ij.IJ.getInstance() != null) {
+                        ij.IJ.log(w); // ImageJ 1.x's Log window (SciJava's log goes to the console there)
+                    }
+                }
+            }
             if (hasDisplay()) {
                 rt.show("Results");
             }
         }
+    }
+
+    /** Property set on every overlay item an Inf-Net run adds, so that the next run can replace them. */
+    public static final String TAG = "infnet";
+
+    private static List<Roi> named(List<Roi> rois, String prefix) {
+        for (Roi r : rois) {
+            r.setName(prefix + r.getName());
+        }
+        return rois;
+    }
+
+    /** Removes the overlay items an earlier run added to {@code imp} (tagged {@link #TAG}). */
+    static void removeTagged(ImagePlus imp) {
+        Overlay ov = imp.getOverlay();
+        if (ov == null) {
+            return;
+        }
+        for (int i = ov.size() - 1; i >= 0; i--) {
+            if (ov.get(i).getProperty(TAG) != null) {
+                ov.remove(i);
+            }
+        }
+        imp.setOverlay(ov.size() == 0 ? null : ov);
     }
 
     /** Adds the outlines (no fill) of the ROIs to {@code target}'s overlay. */
@@ -86,6 +131,7 @@ public final class InfectionDisplay {
         for (Roi r : rois) {
             Roi o = (Roi) r.clone();
             o.setStrokeColor(color);
+            o.setProperty(TAG, "lung");
             ov.add(o);
         }
         target.setOverlay(ov);
@@ -122,26 +168,43 @@ public final class InfectionDisplay {
         for (Roi r : rois) {
             Roi f = (Roi) r.clone();
             f.setFillColor(fill);
+            f.setProperty(TAG, "fill");
             ov.add(f);
             Roi o = (Roi) r.clone();
             o.setStrokeColor(color);
             o.setStrokeWidth(1);
+            o.setProperty(TAG, "outline");
             ov.add(o);
         }
         target.setOverlay(ov);
     }
 
     /**
-     * Adds the ROIs to the ROI Manager when there is a display; returns false (and does nothing) without one,
-     * since ImageJ 1.x's ROI Manager is a window.
+     * Adds the ROIs to the ROI Manager (the macro's hidden one in batch mode) after removing those of an earlier
+     * run with the same names; returns false (and does nothing) without a display, since ImageJ 1.x's ROI Manager
+     * is a window.
      */
     public static boolean toRoiManager(ImagePlus target, List<Roi> rois) {
         if (!hasDisplay()) {
             return false;
         }
-        RoiManager rm = RoiManager.getRoiManager();
+        RoiManager rm = ij.macro.Interpreter.isBatchMode() ? ij.macro.Interpreter.getBatchModeRoiManager() : null;
+        if (rm == null) {
+            rm = RoiManager.getRoiManager();
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        rois.forEach(r -> names.add(r.getName()));
+        Roi[] old = rm.getRoisAsArray();
+        for (int i = old.length - 1; i >= 0; i--) {
+            if (names.contains(old[i].getName())) {
+                rm.select(i);
+                rm.runCommand("Delete");
+            }
+        }
         for (Roi r : rois) {
-            rm.add(target, (Roi) r.clone(), -1);
+            Roi copy = (Roi) r.clone();
+            copy.setName(r.getName());
+            rm.addRoi(copy);
         }
         return true;
     }

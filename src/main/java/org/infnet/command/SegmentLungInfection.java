@@ -27,7 +27,7 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     @Parameter(label = "CT image", description = "2D slice or stack of axial slices; 8-bit = already windowed, else HU")
     private RandomAccessibleInterval<T> image;
 
-    @Parameter(label = "Model", required = false, description = "bundled model name or model folder")
+    @Parameter(label = "Model", required = false, description = "an installed model, or a model folder")
     private String model = "infnet-compact";
 
     @Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05")
@@ -64,7 +64,7 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     @Parameter(label = "Infection mask", type = ItemIO.OUTPUT)
     private Img<UnsignedByteType> mask;
 
-    @Parameter(label = "Lung mask", type = ItemIO.OUTPUT, required = false)
+    @Parameter(label = "Lung mask (0/255)", type = ItemIO.OUTPUT, required = false)
     private Img<UnsignedByteType> lung;
 
     @Parameter
@@ -76,18 +76,31 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     @Parameter
     private LogService log;
 
+    /** A 0/1 mask as 0/255, as the infection mask is (so that both look alike on the default 0-255 display). */
+    static byte[] displayed(byte[] mask) {
+        byte[] out = new byte[mask.length];
+        for (int i = 0; i < mask.length; i++) {
+            out[i] = mask[i] != 0 ? (byte) 255 : 0;
+        }
+        return out;
+    }
+
     @Override
     public void run() {
         try {
             InfectionSegmenter.Result r = new InfectionSegmenter(infnet.model(model),
-                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4).withEdges(false))
+                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4)
+                            .withStreams(infnet.streams()).withEdges(false))
                     .segment(image, new CommandProgress(status));
             probability = r.probability();
             mask = r.mask();
             Calibration3D cal = imp == null ? Calibration3D.UNCALIBRATED : Calibration3D.from(imp);
-            byte[] lungMask = lungs ? new LungSegmentation().segment(image, cal, new HuWindow(level, width)) : null;
-            lung = lungMask == null ? null : ArrayImgs.unsignedBytes(lungMask, mask.dimensionsAsLongArray());
-            InfectionDisplay.show(imp, r, lungMask, cal, new InfectionDisplay.Choices(overlay, rois, results), log);
+            LungSegmentation.VolumeLungs found = lungs
+                    ? new LungSegmentation().segmentChecked(image, cal, new HuWindow(level, width)) : null;
+            byte[] lungMask = found == null ? null : found.mask();
+            lung = lungMask == null ? null : ArrayImgs.unsignedBytes(displayed(lungMask), mask.dimensionsAsLongArray());
+            InfectionDisplay.show(imp, r, lungMask, found == null ? null : found.status(), cal,
+                    new InfectionDisplay.Choices(overlay, rois, results), log);
         } catch (CancellationException e) {
             log.info("Inf-Net: segmentation cancelled");
         } catch (Exception e) {

@@ -54,6 +54,28 @@ final class MacroOptions {
         return out;
     }
 
+    /**
+     * One warning per key of {@code options} that names no input of the command (a misspelling such as
+     * {@code treshold=}), naming the key, the nearest valid key if one is close, and the valid keys. {@code image}
+     * is valid when the command takes an image.
+     */
+    static List<String> unknownKeys(String options, List<ModuleItem<?>> items, boolean takesImage) {
+        List<String> valid = new java.util.ArrayList<>();
+        if (takesImage) {
+            valid.add("image");
+        }
+        items.forEach(i -> valid.add(RunSciJavaCommand.key(i)));
+        List<String> out = new java.util.ArrayList<>();
+        for (String key : new java.util.TreeSet<>(parse(options).keySet())) {
+            if (!valid.contains(key)) {
+                String near = Suggestions.closest(key, valid);
+                out.add("unknown option '" + key + "' ignored" + (near == null ? "" : " (did you mean '" + near + "'?)")
+                        + "; valid options: " + String.join(", ", valid));
+            }
+        }
+        return out;
+    }
+
     /** Values for {@code items} from {@code options}; see the class contract. */
     static Map<String, String> read(String options, List<ModuleItem<?>> items, Module module) {
         Map<String, String> given = parse(options);

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import org.infnet.io.Calibration3D;
@@ -22,9 +21,9 @@ import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleException;
 import org.scijava.module.ModuleItem;
-import org.scijava.module.ModuleService;
-import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.LoadInputsPreprocessor;
 import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.module.process.SaveInputsPreprocessor;
 import org.scijava.plugin.PluginService;
 import org.scijava.service.Service;
 
@@ -83,9 +82,11 @@ public class RunSciJavaCommand implements PlugIn {
             throw new IllegalArgumentException("no SciJava command " + className);
         }
         String label = CommandBridge.label(info);
-        ModuleService modules = ctx.service(ModuleService.class);
-        Module module = modules.createModule(info);
+        Module module = ctx.service(org.scijava.module.ModuleService.class).createModule(info);
         String options = Macro.getOptions();
+        if (options == null && java.awt.GraphicsEnvironment.isHeadless()) {
+            options = ""; // no dialog without a display: run("...") and run("...", "") take the defaults
+        }
 
         Map<String, Object> inputs = new LinkedHashMap<>();
         ImagePlus source = null;
@@ -105,11 +106,19 @@ public class RunSciJavaCommand implements PlugIn {
                 asked.add(item);
             }
         }
-        Map<String, String> text = options != null
-                ? MacroOptions.read(options, asked, module)
-                : CommandDialog.ask(label, asked, module);
-        if (text == null) {
-            throw new Cancelled();
+        Map<String, String> text;
+        if (options != null) {
+            text = MacroOptions.read(options, asked, module);
+            for (String w : MacroOptions.unknownKeys(options, asked, source != null)) {
+                warn(label + ": " + w);
+            }
+        } else {
+            text = CommandDialog.ask(label, asked, module, source, REMEMBERED.get(className), help(info, asked));
+            if (text == null) {
+                Recorder.disableCommandRecording(); // a cancelled dialog records nothing
+                throw new Cancelled();
+            }
+            REMEMBERED.put(className, new java.util.HashMap<>(text)); // this session only, never in preferences
         }
         for (ModuleItem<?> item : asked) {
             String v = text.get(key(item));
@@ -126,19 +135,7 @@ public class RunSciJavaCommand implements PlugIn {
                 }
             }
         }
-        Module done;
-        try {
-            // preprocessors inject services and check inputs; outputs are shown here, not by SciJava displays
-            done = modules.run(module, ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class),
-                    java.util.List.<PostprocessorPlugin>of(), inputs).get();
-        } catch (ExecutionException e) {
-            Throwable c = e;
-            while (c.getCause() != null && (c instanceof ExecutionException || c instanceof ModuleException
-                    || c.getClass() == RuntimeException.class && String.valueOf(c.getMessage()).startsWith("Module threw"))) {
-                c = c.getCause();
-            }
-            throw new IllegalStateException(c.getMessage() == null ? c.toString() : c.getMessage(), c);
-        }
+        Module done = runHere(ctx, module, inputs);
         Calibration3D cal = source == null ? Calibration3D.UNCALIBRATED : Calibration3D.from(source);
         String base = source == null ? label : stripExtension(source.getTitle());
         for (ModuleItem<?> out : info.outputs()) {
@@ -146,11 +143,106 @@ public class RunSciJavaCommand implements PlugIn {
             if (value instanceof RandomAccessibleInterval<?> img) {
                 @SuppressWarnings("unchecked")
                 RandomAccessibleInterval<? extends RealType<?>> real = (RandomAccessibleInterval<? extends RealType<?>>) img;
-                ImagePlus imp = ImageBridge.toImagePlus(real, base + "_" + out.getName(), cal);
+                String title = base + "_" + out.getName();
+                replaceUnchanged(title);
+                ImagePlus imp = ImageBridge.toImagePlus(real, title, cal);
                 ImageBridge.applyLut(imp, out.get("lut"));
                 imp.show();
             } else if (value instanceof String s && !s.isBlank()) {
                 IJ.log(s);
+            }
+        }
+    }
+
+    /**
+     * Runs the module on the calling thread (so that a failure is thrown here, not logged with its stack trace by
+     * SciJava's module runner) after the context's preprocessors, except those that load or save remembered input
+     * values in the user's preferences (a macro or a dialog here gets exactly the values it gives, and leaves
+     * nothing behind for the next run) and SciJava's UI ones (its file chooser cancelled an optional file input
+     * left empty, so that {@code Evaluate Segmentation} without {@code csv=} did nothing).
+     */
+    private static Module runHere(Context ctx, Module module, Map<String, Object> inputs) throws Exception {
+        for (Map.Entry<String, Object> e : inputs.entrySet()) {
+            module.setInput(e.getKey(), e.getValue());
+            module.resolveInput(e.getKey());
+        }
+        for (PreprocessorPlugin p : ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class)) {
+            if (p instanceof LoadInputsPreprocessor || p instanceof SaveInputsPreprocessor
+                    || p instanceof org.scijava.ui.FilePreprocessor || p instanceof org.scijava.ui.FileListPreprocessor
+                    || p instanceof org.scijava.ui.UIPreprocessor) {
+                continue; // remembered values, and SciJava file choosers that cancel an optional file left empty
+            }
+            p.process(module);
+            if (p.isCanceled()) {
+                String why = p.getCancelReason();
+                throw new IllegalArgumentException(why == null || why.isBlank()
+                        ? "cancelled by " + p.getClass().getSimpleName() : why);
+            }
+        }
+        try {
+            module.run();
+        } catch (RuntimeException e) {
+            Throwable c = e;
+            while (c.getCause() != null && (c instanceof ModuleException
+                    || c.getClass() == RuntimeException.class && String.valueOf(c.getMessage()).startsWith("Module threw"))) {
+                c = c.getCause();
+            }
+            throw new IllegalStateException(c.getMessage() == null ? c.toString() : c.getMessage(), c);
+        }
+        return module;
+    }
+
+    /** Values given in this session's dialogs, by command class (never stored in preferences). */
+    private static final Map<String, Map<String, String>> REMEMBERED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Help page of a command's dialog: its description and one line per parameter. */
+    static String help(CommandInfo info, List<ModuleItem<?>> items) {
+        StringBuilder sb = new StringBuilder("<html><h2>").append(escape(CommandBridge.label(info))).append("</h2>");
+        if (info.getDescription() != null && !info.getDescription().isBlank()) {
+            sb.append("<p>").append(escape(info.getDescription())).append("</p>");
+        }
+        sb.append("<table>");
+        for (ModuleItem<?> item : items) {
+            sb.append("<tr><td><b>").append(escape(item.getLabel() == null ? item.getName() : item.getLabel()))
+                    .append("</b> (<tt>").append(key(item)).append("=</tt>)</td><td>")
+                    .append(escape(item.getDescription() == null ? "" : item.getDescription())).append("</td></tr>");
+        }
+        sb.append("</table><p>Macro: <tt>run(\"").append(escape(CommandBridge.label(info)))
+                .append("\", \"key=value ...\");</tt> (Plugins&gt;Macros&gt;Record... writes it for you).</p>")
+                .append("<p>https://github.com/DengPingFan/Inf-Net (method); README of Inf-Net for Fiji (use).</p></html>");
+        return sb.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** A warning: the Log window with a GUI, else one {@code warning:} line on stderr. */
+    static void warn(String message) {
+        if (IJ.getInstance() != null && !java.awt.GraphicsEnvironment.isHeadless()) {
+            IJ.log("Warning: " + message);
+        } else {
+            System.err.println("warning: " + message);
+        }
+    }
+
+    /**
+     * Closes the open images titled {@code title} that have no unsaved changes (the outputs of an earlier run on
+     * the same image), so that a re-run replaces them instead of adding windows with the same title; an image with
+     * changes stays and the new one gets a unique title.
+     */
+    static void replaceUnchanged(String title) {
+        int[] ids = WindowManager.getIDList();
+        if (ids == null) {
+            return;
+        }
+        for (int id : ids) {
+            ImagePlus old = WindowManager.getImage(id);
+            if (old != null && title.equals(old.getTitle()) && !old.changes) {
+                old.close();
+                if (Interpreter.isBatchMode()) {
+                    Interpreter.removeBatchModeImage(old);
+                }
             }
         }
     }

@@ -40,16 +40,20 @@ class InfectionBurdenTest {
         assertEquals(2, s0.infectedInLungPixels());
         assertEquals(4, s0.lungPixels());
         assertEquals(1.0, s0.lungAreaMm2(), 1e-12);
-        assertEquals(50.0, s0.burdenPercent(), 1e-12);
+        // the infected pixel outside the lung mask counts as lung: 3 infected of 4 + 1 lung pixels
+        assertEquals(1, s0.infectedOutsideLungPixels());
+        assertEquals(60.0, s0.burdenPercent(), 1e-12);
+        assertFalse(s0.lungMaskReliable(), "a third of the infection outside the lung mask");
         assertEquals((0.9 + 0.7 + 0.5) / 3, s0.meanProbability(), 1e-6);
         assertEquals(1, s1.infectedPixels());
         assertEquals(0, s1.lungPixels());
-        assertTrue(Double.isNaN(s1.burdenPercent()));
+        assertEquals(100.0, s1.burdenPercent(), 1e-12, "never NaN: infection without a lung mask is all burden");
+        assertFalse(s1.lungMaskReliable());
         assertEquals(0.6, s1.meanProbability(), 1e-6);
         assertEquals(4 * 0.5e-3, b.infectedVolumeMl(), 1e-12);
         assertEquals(2 * 0.5e-3, b.infectedInLungVolumeMl(), 1e-12);
         assertEquals(4 * 0.5e-3, b.lungVolumeMl(), 1e-12);
-        assertEquals(50.0, b.burdenPercent(), 1e-12);
+        assertEquals(100.0 * 4 / 6, b.burdenPercent(), 1e-12);
         assertEquals((0.9 + 0.7 + 0.5 + 0.6) / 4, b.meanProbability(), 1e-6);
 
         // 1 mm x 1 mm x 1 mm voxels: 1000 voxels = 1 mL; centimetre calibration converts
@@ -64,7 +68,13 @@ class InfectionBurdenTest {
         // uncalibrated: counts and percentages only
         VolumeBurden u = InfectionBurden.compute(INF, null, LUNG, 4, 2, 2, Calibration3D.UNCALIBRATED);
         assertTrue(Double.isNaN(u.lungVolumeMl()) && Double.isNaN(u.slices().get(0).infectedAreaMm2()));
-        assertEquals(50.0, u.burdenPercent(), 1e-12);
+        assertEquals(100.0 * 4 / 6, u.burdenPercent(), 1e-12);
+        // no lung and no infection: 0 %, not NaN; infection all inside the lung: reliable
+        VolumeBurden none = InfectionBurden.compute(new byte[8], null, new byte[8], 4, 2, 1, Calibration3D.UNCALIBRATED);
+        assertEquals(0.0, none.burdenPercent());
+        assertTrue(none.slices().get(0).lungMaskReliable());
+        assertTrue(InfectionBurden.compute(LUNG, null, LUNG, 4, 2, 2, Calibration3D.UNCALIBRATED).slices().get(0)
+                .lungMaskReliable());
     }
 
     @Test
@@ -75,7 +85,7 @@ class InfectionBurdenTest {
         assertEquals(3, b.slices().get(0).infectedPixels());
         assertEquals(2, b.slices().get(0).infectedInLungPixels());
         assertEquals(1, b.slices().get(1).infectedPixels());
-        assertEquals(50.0, b.burdenPercent(), 1e-12);
+        assertEquals(100.0 * 4 / 6, b.burdenPercent(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> InfectionBurden.compute(INF, null, new byte[3], 4, 2, 2, cal));
     }
 
@@ -91,8 +101,8 @@ class InfectionBurdenTest {
         assertEquals("0", r0[0]);
         assertEquals("3", r0[1]);
         assertEquals(0.75, Double.parseDouble(r0[2]), 1e-9);
-        assertEquals(50.0, Double.parseDouble(r0[6]), 1e-9);
-        assertEquals("", lines.get(2).split(",", -1)[6], "NaN burden is an empty field");
+        assertEquals(60.0, Double.parseDouble(r0[6]), 1e-9);
+        assertEquals(100.0, Double.parseDouble(lines.get(2).split(",", -1)[6]), 1e-9, "never NaN");
         Map<String, VolumeBurden> m = new LinkedHashMap<>();
         m.put("case, one", b);
         Path s = dir.resolve("summary.csv");

@@ -146,6 +146,99 @@ class LungSegmentationTest {
         assertEquals(0, m[60 + w * 40], "mediastinum between the lungs must stay outside");
     }
 
+    /** A phantom slice cropped to its lungs' bounding box, so that both lungs touch the image border (as in COVID-SemiSeg). */
+    @Test
+    void croppedSlicesWhoseLungsTouchTheBorderAreFoundAndFlagged() {
+        PhantomGenerator.Params p = PhantomGenerator.Params.defaults().withSize(256).withLesionCount(6)
+                .withConsolidationFraction(0.5);
+        List<String> report = new ArrayList<>();
+        int reliable = 0;
+        for (long seed = 41; seed <= 44; seed++) {
+            PhantomSlice s = new PhantomGenerator(seed).slice(p);
+            int w = s.width(), x0 = w, y0 = s.height(), x1 = -1, y1 = -1;
+            for (int i = 0; i < s.lung().length; i++) {
+                if (s.lung()[i] != 0) {
+                    x0 = Math.min(x0, i % w);
+                    x1 = Math.max(x1, i % w);
+                    y0 = Math.min(y0, i / w);
+                    y1 = Math.max(y1, i / w);
+                }
+            }
+            // 3 px inside the lungs' box on every side: the lungs are cut by all four borders
+            x0 += 3;
+            y0 += 3;
+            x1 -= 3;
+            y1 -= 3;
+            int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
+            float[] hu = new float[cw * ch];
+            byte[] lung = new byte[cw * ch], inf = new byte[cw * ch];
+            for (int y = 0; y < ch; y++) {
+                for (int x = 0; x < cw; x++) {
+                    int i = (x + x0) + w * (y + y0);
+                    hu[x + cw * y] = s.hu()[i];
+                    lung[x + cw * y] = s.lung()[i];
+                    inf[x + cw * y] = s.infection()[i];
+                }
+            }
+            LungSegmentation.SliceLungs found = seg.sliceChecked(hu, cw, ch, cal(p));
+            double d = dice(found.mask(), lung);
+            VolumeBurden b = InfectionBurden.compute(inf, null, found.mask(), cw, ch, 1, cal(p));
+            SliceBurden sb = b.slices().get(0);
+            report.add(String.format(Locale.ROOT, "seed %d %dx%d: %s dice %.4f, infection outside %d of %d, burden %.2f%%",
+                    seed, cw, ch, found.status(), d, sb.infectedOutsideLungPixels(), sb.infectedPixels(), sb.burdenPercent()));
+            assertEquals(LungSegmentation.Status.BORDER, found.status(), report.toString());
+            assertTrue(d >= 0.9, report.toString());
+            assertFalse(Double.isNaN(sb.burdenPercent()), report.toString());
+            // a consolidation cut by the border next to the mediastinum may stay outside: then the table says so
+            String state = org.infnet.command.InfectionTable.state(sb, found.status());
+            assertEquals(sb.lungMaskReliable() ? "cut by image border" : "unreliable", state.replaceAll(":.*", ""),
+                    report.toString());
+            reliable += sb.lungMaskReliable() ? 1 : 0;
+            // the uncropped slice is found as before, not as cropped
+            assertEquals(LungSegmentation.Status.OK, seg.sliceChecked(s.hu(), s.width(), s.height(), cal(p)).status());
+        }
+        System.out.println("[lung] cropped: " + String.join("; ", report));
+        assertTrue(reliable >= 3, "most cropped slices keep their infection inside the lung mask: " + report);
+    }
+
+    /**
+     * COVID-SemiSeg's doctor-labelled slices 50, 52, 54 and 57 are cropped so that the lungs touch the border: the
+     * burden is never NaN, and infection outside the lung mask is never silent (less than a fifth of it outside, or
+     * the mask is flagged unreliable).
+     */
+    @Test
+    void covidSemiSegCroppedSlicesNeverGiveNaNOrSilentlyMissInfection() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("infnet.semiseg", "../shared/covid-semiseg"))
+                .resolve("TrainingSet/LungInfection-Train/Doctor-label");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir), "no COVID-SemiSeg data at " + dir);
+        List<String> report = new ArrayList<>();
+        int found = 0;
+        for (int n : new int[] {50, 52, 54, 57}) {
+            ij.ImagePlus img = ij.IJ.openImage(dir.resolve("Imgs/" + n + ".jpg").toString());
+            ij.ImagePlus gt = ij.IJ.openImage(dir.resolve("GT/" + n + ".png").toString());
+            int w = img.getWidth(), h = img.getHeight();
+            byte[] g = (byte[]) img.getProcessor().convertToByte(false).getPixels();
+            byte[] t = (byte[]) gt.getProcessor().convertToByte(false).resize(w, h).getPixels();
+            byte[] inf = new byte[t.length];
+            for (int i = 0; i < t.length; i++) {
+                inf[i] = (byte) ((t[i] & 0xff) > 127 ? 1 : 0);
+            }
+            LungSegmentation.VolumeLungs lungs = seg.segmentChecked(ArrayImgs.unsignedBytes(g, w, h),
+                    Calibration3D.UNCALIBRATED, HuWindow.LUNG);
+            SliceBurden b = InfectionBurden.compute(inf, null, lungs.mask(), w, h, 1, Calibration3D.UNCALIBRATED).slices().get(0);
+            String state = org.infnet.command.InfectionTable.state(b, lungs.status().get(0));
+            report.add(String.format(Locale.ROOT, "%d: %s lung %d px, infected %d (%d outside), burden %.1f%%, table '%s'",
+                    n, lungs.status().get(0), b.lungPixels(), b.infectedPixels(), b.infectedOutsideLungPixels(),
+                    b.burdenPercent(), state));
+            assertFalse(Double.isNaN(b.burdenPercent()), report.toString());
+            assertTrue(b.burdenPercent() >= 0 && b.burdenPercent() <= 100, report.toString());
+            assertTrue(b.lungMaskReliable() || state.startsWith("unreliable") || state.startsWith("none"), report.toString());
+            found += b.lungMaskReliable() ? 1 : 0;
+        }
+        System.out.println("[lung] COVID-SemiSeg cropped: " + String.join("; ", report));
+        assertTrue(found >= 2, "slices 50 and 57 (lungs cut by the border) must now be found: " + report);
+    }
+
     private static int count(byte[] m) {
         int c = 0;
         for (byte b : m) {
