@@ -30,9 +30,9 @@ public final class MakeTestImages {
     /** Size of the square slice rendered before cropping, in pixels. */
     public static final int SIZE = 512;
     /** Width of the written images (the anterior-posterior extent after transposing), in pixels. */
-    public static final int WIDTH = 320;
+    public static final int WIDTH = 304;
     /** Height of the written images (the right-left extent after transposing), in pixels. */
-    public static final int HEIGHT = 416;
+    public static final int HEIGHT = 400;
 
     /**
      * The display window of the 8-bit images: level -450, width 1350 HU, so -890 HU parenchyma shows at about
@@ -42,6 +42,9 @@ public final class MakeTestImages {
      * than anything the model was trained on.
      */
     public static final HuWindow DISPLAY_WINDOW = new HuWindow(-450, 1350);
+
+    /** Image noise (HU, before blur): the grain of the thin-slice, low-dose scans behind the training JPEGs. */
+    public static final double NOISE_HU = 32;
 
     private static final int[] LESIONS = {2, 3, 4, 5, 6, 7, 9, 12};
     private static final double[] CONSOLIDATION = {0, 0.2, 0, 0.4, 0.3, 0.5, 0.25, 0.35};
@@ -79,7 +82,7 @@ public final class MakeTestImages {
      * then transposed to {@value #WIDTH} x {@value #HEIGHT}.
      */
     public static PhantomSlice slice(int k) {
-        PhantomGenerator.Params p = PhantomGenerator.Params.defaults().withSize(SIZE)
+        PhantomGenerator.Params p = PhantomGenerator.Params.defaults().withSize(SIZE).withNoiseHu(NOISE_HU)
                 .withLesionCount(LESIONS[k]).withConsolidationFraction(CONSOLIDATION[k]);
         PhantomSlice full = new PhantomGenerator(1000 + k).slice(p);
         int[] b = full.lungBounds(0);

@@ -215,6 +215,17 @@ public final class PhantomGenerator {
                             dz / len, 0.075 + 0.02 * tr.nextDouble(), 0.0052 + 0.001 * tr.nextDouble(), 0, out);
                 }
             }
+            // small vessels running through the slice: dots and short dashes, thinner away from the hila
+            for (int k = 0; k < 3000; k++) {
+                int side = k % 2;
+                double x = side == 0 ? 0.13 + 0.36 * tr.nextDouble() : 0.51 + 0.36 * tr.nextDouble();
+                double y = 0.2 + 0.6 * tr.nextDouble(), z = 0.5 * (tr.nextDouble() - 0.5);
+                double hd = Math.hypot(x - hila[side][0], y - hila[side][1]);
+                double rad = (0.0008 + 0.0016 * Math.max(0, 1 - hd / 0.3)) * (0.7 + 0.6 * tr.nextDouble());
+                double dx = 0.5 * tr.nextGaussian(), dy = 0.5 * tr.nextGaussian(), len = 0.016;
+                double n = Math.sqrt(dx * dx + dy * dy + 1);
+                vessels.add(new Tube(x, y, z, x + len * dx / n, y + len * dy / n, z + len / n, rad, 0));
+            }
             return new Anatomy(ns, 0.5, 0.5, bodyA, bodyB, 0.5, 0.505, cavA, cavB, 0.535, 0.49, hA, hB, hAng,
                     List.copyOf(vessels), List.copyOf(bronchi));
         }
@@ -233,7 +244,7 @@ public final class PhantomGenerator {
             double x2 = xm + 0.5 * len * d2[0], y2 = ym + 0.5 * len * d2[1], z2 = zm + 0.5 * len * d2[2];
             vessels.add(new Tube(x, y, z, xm, ym, zm, rad, 0));
             vessels.add(new Tube(xm, ym, zm, x2, y2, z2, rad * 0.95, 0));
-            if (gen <= 1) { // the bronchus beside the artery
+            if (gen == 0) { // the bronchus beside the artery
                 double[] o = perpendicular(dx, dy, dz);
                 double off = rad * 2.1 + 0.002;
                 double lumen = rad * 0.7, wall = 0.0008 + 0.2 * rad;
@@ -447,7 +458,7 @@ public final class PhantomGenerator {
                 }
             } else {
                 double hu = -700 + 300 * r.nextDouble();
-                out.add(new Lesion(PhantomSlice.GGO, hu, 0.22, 0.72, lobes, ns, r.nextDouble() < 0.4, List.of()));
+                out.add(new Lesion(PhantomSlice.GGO, hu, 0.15, 0.8, lobes, ns, r.nextDouble() < 0.4, List.of()));
             }
         }
         return out;
@@ -491,7 +502,7 @@ public final class PhantomGenerator {
                                     + 34 * (Noise.value3(u * 22, v * 22, zNorm * 4, ns + 9) - 0.5)
                                     + 16 * (Noise.value3(u * 70, v * 70, zNorm * 8, ns + 11) - 0.5);
                         } else {
-                            val = -90 + 15 * (Noise.value3(u * 30, v * 30, zNorm * 3, ns + 12) - 0.5); // mediastinal fat
+                            val = -45 + 30 * (Noise.value3(u * 30, v * 30, zNorm * 3, ns + 12) - 0.5); // mediastinal fat and small vessels
                         }
                     } else if (rc < 1.10) {
                         val = ribAt(a, u, v, rc, zNorm, val); // ribs and intercostal muscle
@@ -526,7 +537,7 @@ public final class PhantomGenerator {
             if (lung[i] != 0) {
                 float h = hu[i];
                 h += vf[i] * (40 - h);
-                h += wall[i] * (-150 - h);
+                h += wall[i] * (-350 - h);
                 h += lumen[i] * (-975 - h);
                 hu[i] = h;
                 vf[i] = Math.max(vf[i], wall[i]);
@@ -547,8 +558,8 @@ public final class PhantomGenerator {
                 float m = f[i];
                 int x = i % s, y = i / s;
                 if (ggo) {
-                    double tex = 80 * (Noise.value3(x * 0.07, y * 0.07, z * 0.3, l.noiseSeed()) - 0.5)
-                            + 50 * (Noise.value3(x * 0.25, y * 0.25, z * 0.6, l.noiseSeed() + 2) - 0.5);
+                    double tex = 140 * (Noise.value3(x * 0.06, y * 0.06, z * 0.3, l.noiseSeed()) - 0.5)
+                            + 70 * (Noise.value3(x * 0.22, y * 0.22, z * 0.6, l.noiseSeed() + 2) - 0.5);
                     double add = m * (l.hu() + tex - PARENCHYMA_HU) * (1 - vf[i]);
                     if (l.crazy()) {
                         add += m * 150 * septa((x + 0.5) * inv, (y + 0.5) * inv, zUnits, l.noiseSeed()) * (1 - vf[i]);
@@ -620,10 +631,10 @@ public final class PhantomGenerator {
         }
         double phase = (ang + 1.25) / 0.36 + (u < a.cavCx() ? 0.35 : 0) + 0.8 * zNorm;
         double f = phase - Math.floor(phase);
-        if (f > 0.62) {
+        if (f > 0.42) {
             return soft;
         }
-        double mid = 1.045, half = 0.028 * (0.75 + 0.25 * StrictMath.sin(Math.PI * f / 0.62));
+        double mid = 1.045, half = 0.026 * (0.6 + 0.4 * StrictMath.sin(Math.PI * f / 0.42));
         double d = Math.abs(rc - mid);
         if (d > half) {
             return soft;
@@ -635,7 +646,7 @@ public final class PhantomGenerator {
     private static void paintMediastinum(Anatomy a, float[] hu, byte[] lung, int s, double zNorm) {
         double hs = Anatomy.heartScale(zNorm);
         double c = StrictMath.cos(a.heartAngle()), sn = StrictMath.sin(a.heartAngle());
-        double hA = a.heartA() * hs * 0.93 * s, hB = a.heartB() * hs * 0.9 * s;
+        double hA = a.heartA() * hs * 0.97 * s, hB = a.heartB() * hs * 0.96 * s;
         fill(hu, lung, s, a.heartCx() * s, a.heartCy() * s, Math.max(hA, hB), (dx, dy) -> {
             double p = (dx * c + dy * sn) / hA, q = (-dx * sn + dy * c) / hB;
             return p * p + q * q <= 1 ? 42f : Float.NaN;
