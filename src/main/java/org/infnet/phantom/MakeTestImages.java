@@ -15,6 +15,8 @@ import org.infnet.train.data.EdgeMaps;
  * GT/phantom_XX.png             infection mask 0/255
  * GT-multiclass/phantom_XX.png  0 background, 1 GGO, 2 consolidation
  * Edge/phantom_XX.png           2-pixel boundary of GT, 0/255
+ * volume/phantom_ct.nii.gz      a CT volume in HU (int16), 256 x 256 x 16 voxels of 1.4 x 1.4 x 5 mm
+ * volume/phantom_ct_lung.nii.gz, volume/phantom_ct_infection.nii.gz   its true lung and infection masks (uint8 0/1)
  * </pre>
  * {@value #COUNT} slices rendered at {@value #SIZE}x{@value #SIZE} (0.7 mm pixels), every one with
  * COVID-19 lesions, from mild (a few peripheral ground-glass patches) to severe (bilateral
@@ -30,9 +32,9 @@ public final class MakeTestImages {
     /** Size of the square slice rendered before cropping, in pixels. */
     public static final int SIZE = 512;
     /** Width of the written images (the anterior-posterior extent after transposing), in pixels. */
-    public static final int WIDTH = 304;
+    public static final int WIDTH = 296;
     /** Height of the written images (the right-left extent after transposing), in pixels. */
-    public static final int HEIGHT = 400;
+    public static final int HEIGHT = 392;
 
     /**
      * The display window of the 8-bit images: level -450, width 1350 HU, so -890 HU parenchyma shows at about
@@ -42,6 +44,13 @@ public final class MakeTestImages {
      * than anything the model was trained on.
      */
     public static final HuWindow DISPLAY_WINDOW = new HuWindow(-450, 1350);
+
+    /** Volume: size in pixels (1.4 mm, the 358 mm field of view), number of slices and slice thickness (mm). */
+    public static final int VOLUME_SIZE = 256;
+    /** Number of slices of the volume. */
+    public static final int VOLUME_DEPTH = 16;
+    /** Slice thickness of the volume in mm. */
+    public static final double VOLUME_SLICE_MM = 5.0;
 
     /** Image noise (HU, before blur): the grain of the thin-slice, low-dose scans behind the training JPEGs. */
     public static final double NOISE_HU = 32;
@@ -74,6 +83,21 @@ public final class MakeTestImages {
             ImageFiles.writePng8(mc.resolve(name), s.classes(), w, h);
             ImageFiles.writePng8(edge.resolve(name), EdgeMaps.fromMask255(s.infection01(), w, h), w, h);
         }
+        Path vol = Files.createDirectories(out.resolve("volume"));
+        PhantomVolume v = volume();
+        PhantomNifti.writeInt16(v, vol.resolve("phantom_ct.nii.gz"));
+        PhantomNifti.writeMask(v.lung(), v, vol.resolve("phantom_ct_lung.nii.gz"));
+        PhantomNifti.writeMask(v.infection(), v, vol.resolve("phantom_ct_infection.nii.gz"));
+    }
+
+    /**
+     * The test volume exactly as written by {@link #write}: {@value #VOLUME_SIZE}^2 x {@value #VOLUME_DEPTH} voxels
+     * of 1.4 x 1.4 x {@value #VOLUME_SLICE_MM} mm in radiological orientation, ten lesions, mostly basal.
+     */
+    public static PhantomVolume volume() {
+        PhantomGenerator.Params p = PhantomGenerator.Params.defaults().withSize(VOLUME_SIZE).withNoiseHu(NOISE_HU)
+                .withLesionCount(10).withConsolidationFraction(0.3);
+        return new PhantomGenerator(2000).volume(p, VOLUME_DEPTH, VOLUME_SLICE_MM);
     }
 
     /**

@@ -397,17 +397,21 @@ public final class PhantomGenerator {
                 int k = r.nextInt(2);
                 double cu = (k == 0 ? 0.13 : 0.52) + 0.35 * r.nextDouble(), cv = 0.22 + 0.6 * r.nextDouble();
                 double accept = r.nextDouble();
-                if (a.lungAt(cu, cv, zNorm) < 0) {
+                double post = Math.min(1, Math.max(0, (cv - 0.3) / 0.4)), prior = 0.3 + 0.7 * post;
+                if (accept >= prior || a.lungAt(cu, cv, zNorm) < 0) {
                     continue;
                 }
-                double[] pl = a.pleura(cu, cv, zNorm, 0.12);
-                double post = Math.min(1, Math.max(0, (cv - 0.3) / 0.4));
-                double w = StrictMath.exp(-pl[0] / 0.022) * (0.3 + 0.7 * post);
+                // accepted with probability prior * exp(-d / 0.022): only distances below this bound can pass
+                double bound = -0.022 * StrictMath.log(accept / prior);
+                double[] pl = a.pleura(cu, cv, zNorm, Math.min(0.12, bound + 0.004));
+                if (pl[1] == 0 && pl[2] == 0) {
+                    continue; // no pleura within the bound
+                }
                 u = cu;
                 v = cv;
                 nx = pl[1];
                 ny = pl[2];
-                found = accept < w;
+                found = pl[0] < bound;
             }
             double tx = -ny, ty = nx; // along the pleura
             double sigma = cons ? 0.012 + 0.014 * r.nextDouble() : 0.016 + 0.028 * r.nextDouble();
@@ -447,7 +451,7 @@ public final class PhantomGenerator {
                 }
                 double hu = -100 + 150 * r.nextDouble();
                 out.add(new Lesion(PhantomSlice.CONSOLIDATION, hu, 0.4, 0.6, lobes, ns, false, List.copyOf(air)));
-                if (r.nextDouble() < 0.6) { // GGO halo
+                if (r.nextDouble() < 0.85) { // GGO halo
                     List<Lobe> halo = new ArrayList<>();
                     for (Lobe lb : lobes) {
                         halo.add(new Lobe(lb.x(), lb.y(), lb.z(), lb.sT() * 1.5, lb.sN() * 1.5, lb.cos(), lb.sin(),

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.infnet.io.GrayImage;
 import org.infnet.io.ImageFiles;
+import org.infnet.io.nifti.NiftiReader;
+import org.infnet.io.nifti.NiftiVolume;
 import org.infnet.train.data.EdgeMaps;
 import org.infnet.train.data.InfNetDataset;
 import org.infnet.train.data.Sample;
@@ -50,6 +52,33 @@ class MakeTestImagesTest {
                 assertTrue(mc.pixels()[i] <= 2f);
             }
         }
+    }
+
+    @Test
+    void committedVolumeIsUpToDateCalibratedAndInHu() throws IOException {
+        Path committed = Paths.get("test-images", "volume");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(committed));
+        PhantomVolume expected = MakeTestImages.volume();
+        NiftiVolume ct = NiftiReader.read(committed.resolve("phantom_ct.nii.gz"));
+        NiftiVolume lung = NiftiReader.read(committed.resolve("phantom_ct_lung.nii.gz"));
+        NiftiVolume inf = NiftiReader.read(committed.resolve("phantom_ct_infection.nii.gz"));
+        for (NiftiVolume v : new NiftiVolume[] {ct, lung, inf}) {
+            assertEquals(MakeTestImages.VOLUME_SIZE, v.width());
+            assertEquals(MakeTestImages.VOLUME_SIZE, v.height());
+            assertEquals(MakeTestImages.VOLUME_DEPTH, v.depth());
+            assertEquals(0.7 * 512 / MakeTestImages.VOLUME_SIZE, v.calibration().pixelWidth(), 1e-6);
+            assertEquals(MakeTestImages.VOLUME_SLICE_MM, v.calibration().pixelDepth(), 1e-6);
+            assertEquals("mm", v.calibration().unit());
+        }
+        long infected = 0;
+        for (int i = 0; i < expected.hu().length; i++) {
+            assertEquals(Math.round(expected.hu()[i]), ct.data()[i], 0.0, "HU voxel " + i);
+            assertEquals(expected.lung()[i], lung.data()[i], 0.0, "lung voxel " + i);
+            assertEquals(expected.infection()[i], inf.data()[i], 0.0, "infection voxel " + i);
+            infected += expected.infection()[i];
+        }
+        assertTrue(infected > 1000, "the volume carries infection: " + infected + " voxels");
+        assertTrue(expected.infectedVolumeMl() < 0.4 * expected.lungVolumeMl());
     }
 
     @Test
