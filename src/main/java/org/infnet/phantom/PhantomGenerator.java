@@ -419,7 +419,7 @@ public final class PhantomGenerator {
             int nl = 3 + r.nextInt(5);
             for (int l = 0; l < nl; l++) {
                 double ot = l == 0 ? 0 : r.nextGaussian() * 1.5 * sigma;
-                double on = (l == 0 ? -0.3 * sigma : -Math.abs(r.nextGaussian()) * 0.6 * sigma) - (cons ? 0.5 * sigma : 0);
+                double on = (l == 0 ? 0 : 0.4 * sigma * r.nextGaussian()) - (cons ? 0.5 * sigma : 0);
                 double sg = sigma * (l == 0 ? 1 : 0.55 + 0.45 * r.nextDouble());
                 double sz = Math.max(0.6, sg * s * zRatio * (0.8 + 0.6 * r.nextDouble()));
                 double oz = depth == 1 ? 0 : r.nextGaussian() * sz * 0.5;
@@ -699,7 +699,7 @@ public final class PhantomGenerator {
                 }
             }
         }
-        double scale = 20.0 / s, lambda = 0.035 * s;
+        double scale = 20.0 / s, lambda = 0.03 * s;
         double w = l.t1() - l.t0();
         for (int i = 0; i < field.length; i++) {
             float f = field[i];
@@ -710,7 +710,7 @@ public final class PhantomGenerator {
             int x = i % s, y = i / s;
             double nse = Noise.value3(x * scale * 1.7, y * scale * 1.7, z * scale, l.noiseSeed()) - 0.5
                     + 0.5 * (Noise.value3(x * scale * 4.1, y * scale * 4.1, z * scale * 2, l.noiseSeed() + 1) - 0.5);
-            double pleural = 0.55 + 0.45 * StrictMath.exp(-dist[i] / lambda);
+            double pleural = 0.4 + 0.6 * StrictMath.exp(-dist[i] / lambda);
             double g = f * pleural * (1 + 0.9 * nse);
             double t = (g - l.t0()) / w;
             t = t < 0 ? 0 : t > 1 ? 1 : t;
