@@ -71,8 +71,9 @@ class MacroBridgeTest {
         String o = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, o + err);
         assertTrue(o.contains("unit=mm pw=0.7"), o);
-        assertTrue(o.contains("mask bits=8 w=512"), o);
-        assertTrue(Files.size(saved) > 512 * 512 * 4, "probability saved at full size");
+        assertTrue(o.contains("mask bits=8 w=" + org.infnet.phantom.MakeTestImages.WIDTH), o);
+        assertTrue(Files.size(saved) > (long) org.infnet.phantom.MakeTestImages.WIDTH * org.infnet.phantom.MakeTestImages.HEIGHT * 4,
+                "probability saved at full size");
     }
 
     @Test
@@ -105,7 +106,7 @@ class MacroBridgeTest {
                 + "print(e);", Path.of("test-images/Imgs").toAbsolutePath().toString(), out, err);
         String o = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, o + err);
-        assertTrue(o.contains("opened 8 512"), o);
+        assertTrue(o.contains("opened 8 " + org.infnet.phantom.MakeTestImages.WIDTH), o);
         assertTrue(o.lines().anyMatch(l -> l.startsWith("error:") && l.contains("missing.nii.gz")), o);
     }
 

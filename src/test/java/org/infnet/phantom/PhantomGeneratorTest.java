@@ -122,6 +122,94 @@ class PhantomGeneratorTest {
     }
 
     @Test
+    void lesionsArePredominantlySubpleuralAndPosterior() {
+        double infDist = 0, lungDist = 0, infY = 0, lungY = 0;
+        long nInf = 0, nLung = 0;
+        for (long seed = 0; seed < 6; seed++) {
+            PhantomSlice s = new PhantomGenerator(seed).slice(P.withNoiseHu(0));
+            float[] d = PhantomGenerator.pleuraDistance(s.lung(), s.width());
+            for (int i = 0; i < d.length; i++) {
+                if (s.lung()[i] != 0) {
+                    lungDist += d[i];
+                    lungY += i / s.width();
+                    nLung++;
+                    if (s.infection()[i] != 0) {
+                        infDist += d[i];
+                        infY += i / s.width();
+                        nInf++;
+                    }
+                }
+            }
+        }
+        double di = infDist / nInf, dl = lungDist / nLung, yi = infY / nInf, yl = lungY / nLung;
+        assertTrue(di < 0.75 * dl, "lesions hug the pleura: mean depth " + di + " px against " + dl + " px for the lung");
+        assertTrue(yi > yl + 5, "lesions lie posteriorly: mean row " + yi + " against " + yl + " for the lung");
+    }
+
+    @Test
+    void vesselsBranchFromTheHilaAndThinTowardsThePeriphery() {
+        PhantomSlice s = new PhantomGenerator(4).slice(P.withLesionCount(0).withNoiseHu(0));
+        float[] d = PhantomGenerator.pleuraDistance(s.lung(), s.width());
+        long deep = 0, deepVessel = 0, rim = 0, rimVessel = 0;
+        for (int i = 0; i < d.length; i++) {
+            if (s.lung()[i] == 0) {
+                continue;
+            }
+            boolean vessel = s.hu()[i] > -500;
+            if (d[i] > 20) {
+                deep++;
+                deepVessel += vessel ? 1 : 0;
+            } else if (d[i] < 6) {
+                rim++;
+                rimVessel += vessel ? 1 : 0;
+            }
+        }
+        double fDeep = (double) deepVessel / deep, fRim = (double) rimVessel / rim;
+        assertTrue(fDeep > 0.01 && fDeep < 0.25, "vessel fraction in the inner lung " + fDeep);
+        assertTrue(fRim < 0.5 * fDeep, "fewer, finer vessels under the pleura: " + fRim + " against " + fDeep);
+    }
+
+    @Test
+    void groundGlassKeepsVesselsVisibleAndConsolidationsShowAirBronchograms() {
+        long ggoVessel = 0, airInConsolidation = 0;
+        for (long seed = 0; seed < 6; seed++) {
+            PhantomSlice s = new PhantomGenerator(seed).slice(P.withNoiseHu(0).withConsolidationFraction(0.5).withLesionCount(8));
+            for (int i = 0; i < s.hu().length; i++) {
+                if (s.classes()[i] == PhantomSlice.GGO && s.hu()[i] > -150) {
+                    ggoVessel++;
+                }
+                if (s.classes()[i] == PhantomSlice.CONSOLIDATION && s.hu()[i] < -500) {
+                    airInConsolidation++;
+                }
+            }
+        }
+        assertTrue(ggoVessel > 20, "vessels run through ground glass: " + ggoVessel + " px");
+        assertTrue(airInConsolidation > 20, "air bronchograms inside consolidations: " + airInConsolidation + " px");
+    }
+
+    @Test
+    void spineRightIsTheTransposeAndCropsCopyExactPixels() {
+        PhantomSlice s = new PhantomGenerator(9).slice(P);
+        PhantomSlice t = new PhantomGenerator(9).slice(P.withOrientation(PhantomGenerator.Orientation.SPINE_RIGHT));
+        PhantomSlice tt = s.transposed();
+        assertArrayEquals(tt.hu(), t.hu());
+        assertArrayEquals(tt.infection(), t.infection());
+        assertArrayEquals(tt.lung(), t.lung());
+        int[] b = s.lungBounds(3);
+        PhantomSlice c = s.crop(b[0], b[1], b[2], b[3]);
+        assertEquals(s.hu()[(b[1] + 7) * s.width() + b[0] + 5], c.hu()[7 * c.width() + 5]);
+        int lung = 0, cropLung = 0;
+        for (byte v : s.lung()) {
+            lung += v;
+        }
+        for (byte v : c.lung()) {
+            cropLung += v;
+        }
+        assertEquals(lung, cropLung, "the lung bounds keep every lung pixel");
+        assertThrows(IllegalArgumentException.class, () -> s.crop(b[0], b[1], s.width(), 10));
+    }
+
+    @Test
     void paramsAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> P.withLesionCount(-1));
         assertThrows(IllegalArgumentException.class, () -> P.withConsolidationFraction(1.5));
