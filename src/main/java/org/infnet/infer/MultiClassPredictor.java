@@ -3,11 +3,16 @@ package org.infnet.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.infnet.io.Resampling;
 import org.infnet.model.Engines;
+import org.infnet.model.InferenceEngine;
 import org.infnet.model.MultiClassModel;
+import org.infnet.onnx.OnnxNetwork;
 
 /**
  * Runs a {@link MultiClassModel} on batches of windowed slices with their infection priors: slice and prior
@@ -22,11 +27,28 @@ public final class MultiClassPredictor {
     private final int side;
     private final int classes;
 
-    /** A predictor over {@code model}. */
+    private final OnnxNetwork onnx;
+
+    /** A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation). */
     public MultiClassPredictor(MultiClassModel model) {
+        this(model, InferenceEngine.PYTORCH);
+    }
+
+    /**
+     * A predictor over {@code model} on {@code engine} (for ONNX Runtime the model's session is opened now,
+     * {@link MultiClassModel#onnx}).
+     *
+     * @throws UncheckedIOException when the ONNX model cannot be made or loaded
+     */
+    public MultiClassPredictor(MultiClassModel model, InferenceEngine engine) {
         this.model = model;
         this.side = model.descriptor().inputSize();
         this.classes = model.descriptor().unet().classes();
+        try {
+            this.onnx = engine == InferenceEngine.ONNX ? model.onnx() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -39,7 +61,6 @@ public final class MultiClassPredictor {
         if (slices.size() != priors.size()) {
             throw new IllegalArgumentException(slices.size() + " slices but " + priors.size() + " priors");
         }
-        Engines.disableGradientRecording();
         List<float[]> x = new ArrayList<>();
         List<float[]> p = new ArrayList<>();
         for (int b = 0; b < slices.size(); b++) {
@@ -51,11 +72,7 @@ public final class MultiClassPredictor {
             x.add(Resampling.bilinear(s.pixels(), s.width(), s.height(), side, side));
             p.add(Resampling.bilinear(priors.get(b), s.width(), s.height(), side, side));
         }
-        float[] prob;
-        try (NDManager m = model.manager().newSubManager()) {
-            NDArray logits = model.logits(m, model.encode(m, x, p, side));
-            prob = Activation.sigmoid(logits).toFloatArray();
-        }
+        float[] prob = onnx != null ? onnx(x, p) : pytorch(x, p);
         int plane = side * side;
         List<float[][]> out = new ArrayList<>();
         for (int b = 0; b < slices.size(); b++) {
@@ -69,6 +86,25 @@ public final class MultiClassPredictor {
             out.add(c);
         }
         return out;
+    }
+
+    /** The forward pass on PyTorch: class probabilities, (B, classes, side, side) row-major. */
+    private float[] pytorch(List<float[]> x, List<float[]> p) {
+        Engines.disableGradientRecording();
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray logits = model.logits(m, model.encode(m, x, p, side));
+            return Activation.sigmoid(logits).toFloatArray();
+        }
+    }
+
+    /** The forward pass on ONNX Runtime: the exported network's logits through the same sigmoid. */
+    private float[] onnx(List<float[]> x, List<float[]> p) {
+        float[] values = model.encodeValues(x, p, side);
+        FloatBuffer in = OnnxNetwork.directFloats(values.length);
+        in.put(values).flip();
+        float[] logits = onnx.run(in, new long[] {x.size(), model.descriptor().unet().inChannels(), side, side},
+                "logits")[0];
+        return SlicePredictor.sigmoid(logits).array();
     }
 
     /** Per pixel the class of highest probability (the first on ties), as the original's argmax. */
