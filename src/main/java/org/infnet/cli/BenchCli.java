@@ -77,7 +77,7 @@ final class BenchCli {
                 + " one thread per operator, --torch-threads 1 --onnx-threads 1: a figure that other load on the"
                 + " machine hardly changes)");
         out.println("model,engine,trainable_values,GMACs_per_slice,batch,median_ms_per_slice,min_ms_per_slice,"
-                + "slices_per_s,median_thread_cpu_ms_per_slice");
+                + "slices_per_s,median_thread_cpu_ms_per_slice,median_process_cpu_ms_per_slice");
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         List<String> specs = new ArrayList<>(a.all("model"));
         for (String arch : a.all("arch")) {
@@ -122,20 +122,23 @@ final class BenchCli {
                     }
                     double[][] t = new double[engines.size()][runs];
                     double[][] c = new double[engines.size()][runs];
+                    double[][] pc = new double[engines.size()][runs];
                     for (int i = 0; i < runs; i++) {
                         for (int e = 0; e < engines.size(); e++) {
+                            long p0 = processCpuNanos();
                             long c0 = cpu.getCurrentThreadCpuTime();
                             long t0 = System.nanoTime();
                             predictors.get(e).predict(batch);
                             t[e][i] = (System.nanoTime() - t0) / 1e6 / b;
                             c[e][i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6 / b;
+                            pc[e][i] = (processCpuNanos() - p0) / 1e6 / b;
                         }
                     }
                     for (int e = 0; e < engines.size(); e++) {
                         double median = median(t[e]);
-                        out.printf(Locale.ROOT, "%s,%s,%d,%.3f,%d,%.1f,%.1f,%.2f,%.1f%n", m.descriptor().name(),
+                        out.printf(Locale.ROOT, "%s,%s,%d,%.3f,%d,%.1f,%.1f,%.2f,%.1f,%.1f%n", m.descriptor().name(),
                                 engines.get(e).id(), params, gmacs, b, median, Arrays.stream(t[e]).min().orElseThrow(),
-                                1000 / median, median(c[e]));
+                                1000 / median, median(c[e]), median(pc[e]));
                         String suffix = engines.get(e) == InferenceEngine.PYTORCH ? "" : "." + engines.get(e).id();
                         if (b == 1) {
                             figures.add(figure("infer_ms_b1." + m.descriptor().architecture() + suffix, median));
@@ -154,6 +157,12 @@ final class BenchCli {
             }
         }
         figures.forEach(out::println);
+    }
+
+    /** CPU time of the whole process (all threads) in nanoseconds, or 0 where the JVM does not report it. */
+    static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
     }
 
     /** The model named by {@code spec}: {@code arch:ARCH} for a random network, else a name or folder. */

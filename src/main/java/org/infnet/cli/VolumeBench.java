@@ -67,7 +67,7 @@ final class VolumeBench {
                 if (engine == InferenceEngine.PYTORCH) {
                     model.freeze();
                 }
-                out.println("model,format,slices,batch,seconds,slices_per_s,warmup_seconds");
+                out.println("model,format,slices,batch,seconds,slices_per_s,warmup_seconds,process_cpu_seconds");
                 for (int b : batches) {
                     // untimed warm-up on a short input of the same kind (JIT, the engine's kernels for this batch
                     // size on every stream), so that the figure is the steady state and not the order of --batch
@@ -76,12 +76,14 @@ final class VolumeBench {
                     long w0 = System.nanoTime();
                     segment(model, engine, warmIn, dir.resolve("warmup-out-batch" + b), b, streams);
                     double warm = (System.nanoTime() - w0) / 1e9;
+                    long p0 = BenchCli.processCpuNanos();
                     long t0 = System.nanoTime();
                     Path outDir = dir.resolve("out-batch" + b);
                     segment(model, engine, input, outDir, b, streams);
                     double s = (System.nanoTime() - t0) / 1e9;
-                    out.printf(Locale.ROOT, "%s,%s,%d,%d,%.2f,%.2f,%.2f%n", model.descriptor().name(), format, depth,
-                            b, s, depth / s, warm);
+                    double cpu = (BenchCli.processCpuNanos() - p0) / 1e9;
+                    out.printf(Locale.ROOT, "%s,%s,%d,%d,%.2f,%.2f,%.2f,%.2f%n", model.descriptor().name(), format,
+                            depth, b, s, depth / s, warm, cpu);
                     if (depth / s > best) {
                         best = depth / s;
                         bestBatch = b;
