@@ -3,8 +3,6 @@ package org.infnet.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,7 @@ public final class MultiClassPredictor {
     private final int side;
     private final int classes;
 
-    private final OnnxNetwork onnx;
+    private final boolean onnx;
 
     /** A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation). */
     public MultiClassPredictor(MultiClassModel model) {
@@ -36,7 +34,7 @@ public final class MultiClassPredictor {
 
     /**
      * A predictor over {@code model} on {@code engine} (for ONNX Runtime the model's session is opened now,
-     * {@link MultiClassModel#onnx}).
+     * {@link MultiClassModel#onnx}, and asked for again per batch, so weights set later are run too).
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
@@ -44,10 +42,9 @@ public final class MultiClassPredictor {
         this.model = model;
         this.side = model.descriptor().inputSize();
         this.classes = model.descriptor().unet().classes();
-        try {
-            this.onnx = engine == InferenceEngine.ONNX ? model.onnx() : null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        this.onnx = engine == InferenceEngine.ONNX;
+        if (onnx) {
+            SlicePredictor.session(model); // opened now: a model that cannot be exported fails here
         }
     }
 
@@ -72,7 +69,7 @@ public final class MultiClassPredictor {
             x.add(Resampling.bilinear(s.pixels(), s.width(), s.height(), side, side));
             p.add(Resampling.bilinear(priors.get(b), s.width(), s.height(), side, side));
         }
-        float[] prob = onnx != null ? onnx(x, p) : pytorch(x, p);
+        float[] prob = onnx ? onnx(x, p) : pytorch(x, p);
         int plane = side * side;
         List<float[][]> out = new ArrayList<>();
         for (int b = 0; b < slices.size(); b++) {
@@ -102,7 +99,7 @@ public final class MultiClassPredictor {
         float[] values = model.encodeValues(x, p, side);
         FloatBuffer in = OnnxNetwork.directFloats(values.length);
         in.put(values).flip();
-        float[] logits = onnx.run(in, new long[] {x.size(), model.descriptor().unet().inChannels(), side, side},
+        float[] logits = SlicePredictor.session(model).run(in, new long[] {x.size(), model.descriptor().unet().inChannels(), side, side},
                 "logits")[0];
         return SlicePredictor.sigmoid(logits).array();
     }

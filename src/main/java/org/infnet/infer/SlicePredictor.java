@@ -52,7 +52,7 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
 
     /**
      * A predictor over {@code model} on {@code engine}. For ONNX Runtime the model's ONNX session is opened now
-     * ({@link InfNetModel#onnx}).
+     * ({@link InfNetModel#onnx}) and asked for again per batch, so weights set later are run too.
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
@@ -62,15 +62,19 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
         this.side = model.descriptor().inputSize();
         this.engine = engine;
         if (engine == InferenceEngine.ONNX) {
-            OnnxNetwork onnx;
-            try {
-                onnx = model.onnx();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            network = (inputs, edges, batch) -> onnx(onnx, inputs, edges);
+            session(model);
+            network = (inputs, edges, batch) -> onnx(session(model), inputs, edges);
         } else {
             network = this::pytorch;
+        }
+    }
+
+    /** The model's ONNX session. */
+    static OnnxNetwork session(org.infnet.model.NetworkModel<?> model) {
+        try {
+            return model.onnx();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -162,13 +162,14 @@ class OnnxEngineTest {
         Path folder = TestModels.randomTiny(dir.resolve("m"));
         List<UnitSlice> batch = List.of(new UnitSlice(ramp(64 * 64), 64, 64));
         try (InfNetModel m = InfNetModel.load(folder, Device.cpu())) {
-            float[] before = new SlicePredictor(m, InferenceEngine.ONNX).predict(batch, false).get(0).probability();
+            SlicePredictor onnx = new SlicePredictor(m, InferenceEngine.ONNX);
+            float[] before = onnx.predict(batch, false).get(0).probability();
             Map<String, SafeTensors.Tensor> w = m.weights();
             String name = w.keySet().stream().filter(k -> k.endsWith("ra2_conv4.bn.bias")).findFirst().orElseThrow();
             w.get(name).data()[0] += 2f;
             m.setWeights(w, "test");
             float[] torch = new SlicePredictor(m, InferenceEngine.PYTORCH).predict(batch, false).get(0).probability();
-            float[] after = new SlicePredictor(m, InferenceEngine.ONNX).predict(batch, false).get(0).probability();
+            float[] after = onnx.predict(batch, false).get(0).probability(); // the predictor made before
             assertTrue(maxAbs(before, after) > 1e-3, "the changed weights are exported");
             assertTrue(maxAbs(torch, after) < 1e-4, "and run as PyTorch runs them");
         }
