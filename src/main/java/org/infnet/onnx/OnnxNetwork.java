@@ -131,11 +131,26 @@ public final class OnnxNetwork implements AutoCloseable {
         if (cache != null) {
             try {
                 AtomicFiles.write(cache, out -> out.write(bytes));
+                readableByAll(cache);
             } catch (IOException | UnsupportedOperationException e) {
                 // read-only model folder: the exported model is used from memory
             }
         }
         return of(bytes);
+    }
+
+    /** Makes {@code file} readable by everyone, as model files are (the temporary file was private); best effort. */
+    private static void readableByAll(Path file) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> p = new java.util.HashSet<>(
+                    Files.getPosixFilePermissions(file));
+            p.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
+            p.add(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
+            p.add(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+            Files.setPosixFilePermissions(file, p);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system, or not ours to change: the file stays as written
+        }
     }
 
     /** The key of a model folder's weights: SHA-256 of the weights file, the input side and the exporter version. */

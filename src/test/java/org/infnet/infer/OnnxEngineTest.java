@@ -136,6 +136,10 @@ class OnnxEngineTest {
             key = m.onnx().metadata().get(OnnxNetwork.KEY);
         }
         assertTrue(Files.isRegularFile(onnxFile), "model.onnx written beside the weights");
+        if (onnxFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertTrue(Files.getPosixFilePermissions(onnxFile).contains(
+                    java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "readable like the other model files");
+        }
         assertTrue(key.startsWith("sha256=") && key.contains("side=64"), key);
         FileTime written = FileTime.fromMillis(1_000_000L);
         Files.setLastModifiedTime(onnxFile, written);
