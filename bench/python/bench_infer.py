@@ -88,16 +88,21 @@ def synthetic_batch(batch, size, gen):
     return img, mask, edge
 
 
-def bench_inference(model, batch, runs, warmup):
+def bench_inference(model, batch, runs, warmup, cpu=None):
+    """Wall times of `runs` forwards; the calling thread's CPU times go to `cpu` (a list) when given (with
+    --threads 1 that is all of the work, a figure that other load on the machine hardly changes)."""
     x = torch.randn(batch, 3, 352, 352)
     times = []
     with torch.no_grad():
         for _ in range(warmup):
             model(x)
         for _ in range(runs):
+            c = time.thread_time()
             t = time.perf_counter()
             model(x)
             times.append(time.perf_counter() - t)
+            if cpu is not None:
+                cpu.append(time.thread_time() - c)
     return times
 
 
@@ -168,11 +173,13 @@ def main():
         print(f'\n-- inference, eval, no_grad, 352x352, warm-up {args.warmup}, median of {args.runs} --')
         best = None
         for batch in (int(b) for b in args.batches.split(',')):
-            t = bench_inference(model, batch, args.runs, args.warmup)
+            cpu = []
+            t = bench_inference(model, batch, args.runs, args.warmup, cpu)
             med = statistics.median(t)
             per_slice = med * 1e3 / batch
             print(f'batch {batch}: median {med * 1e3:8.1f} ms/run = {per_slice:7.1f} ms/slice '
-                  f'(min {min(t) * 1e3 / batch:.1f}, max {max(t) * 1e3 / batch:.1f} ms/slice)  loadavg {loadavg()}')
+                  f'(min {min(t) * 1e3 / batch:.1f}, max {max(t) * 1e3 / batch:.1f} ms/slice; median thread CPU '
+                  f'{statistics.median(cpu) * 1e3 / batch:.1f} ms/slice)  loadavg {loadavg()}')
             if batch == 1:
                 figures.append(f'figure,infer_ms_b1.{arch},{per_slice:.4g}')
             if best is None or per_slice < best[0]:

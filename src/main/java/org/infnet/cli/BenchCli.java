@@ -13,6 +13,8 @@ import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
 import org.infnet.io.NativeHeap;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.InferenceEngine;
+import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.ModelLocator;
 import org.infnet.nn.CompositeBlock;
 import org.infnet.nn.InfNet;
@@ -41,10 +43,17 @@ final class BenchCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("model", "arch", "batch", "runs", "warmup", "volume", "format", "rss", "steps",
-                "train-batch", "scales", "keep", "streams", "pause"), Set.of("train", "gc", "trim", "maps"));
-        org.infnet.engine.EngineConfig engine = org.infnet.engine.EngineSetup.ensure();
+                "train-batch", "scales", "keep", "streams", "pause", "engine", "onnx-threads", "torch-threads"),
+                Set.of("train", "gc", "trim", "maps"));
+        org.infnet.engine.EngineConfig engineConfig = org.infnet.engine.EngineSetup.ensure();
+        if (a.has("torch-threads")) {
+            org.infnet.model.Engines.setIntraOpThreads(a.integer("torch-threads", 1));
+        }
+        if (a.has("onnx-threads")) {
+            OnnxNetwork.setIntraOpThreads(a.integer("onnx-threads", 0));
+        }
         out.printf(Locale.ROOT, "engine %s (%s), %d cores, %s%n", Engine.getInstance().getEngineName(),
-                engine.label(), Runtime.getRuntime().availableProcessors(), threads());
+                engineConfig.label(), Runtime.getRuntime().availableProcessors(), threads());
         if (a.has("volume")) {
             VolumeBench.run(a, out);
         } else if (a.has("rss")) {
@@ -63,7 +72,14 @@ final class BenchCli {
         int[] batches = batches(a, "1,4");
         int runs = a.integer("runs", 20);
         int warmup = a.integer("warmup", 3);
-        out.println("model,trainable_values,GMACs_per_slice,batch,median_ms_per_slice,min_ms_per_slice,slices_per_s");
+        List<InferenceEngine> engines = engines(a, "onnx,pytorch");
+        out.println("# the engines run in turn, run by run, so that both see the same machine load");
+        out.println("# thread_cpu_ms: CPU time of the calling thread per slice (all of the work when the engine runs"
+                + " one thread per operator, --torch-threads 1 --onnx-threads 1: a figure that other load on the"
+                + " machine hardly changes)");
+        out.println("model,engine,trainable_values,GMACs_per_slice,batch,median_ms_per_slice,min_ms_per_slice,"
+                + "slices_per_s,median_thread_cpu_ms_per_slice,median_process_cpu_ms_per_slice");
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         List<String> specs = new ArrayList<>(a.all("model"));
         for (String arch : a.all("arch")) {
             specs.add("arch:" + arch);
@@ -74,13 +90,25 @@ final class BenchCli {
         List<String> figures = new ArrayList<>();
         for (String spec : specs) {
             try (InfNetModel m = open(spec)) {
-                m.freeze();
                 long params = m.parameters().values().stream().filter(p -> !p.getName().startsWith("running"))
                         .mapToLong(p -> p.getArray().size()).sum();
                 double gmacs = CompositeBlock.countMacs(m.net(), m.manager(), InfNet.inputShape(1, 352)) / 1e9;
-                SlicePredictor predictor = new SlicePredictor(m);
-                double best = Double.MAX_VALUE;
-                int bestBatch = 0;
+                if (engines.contains(InferenceEngine.PYTORCH)) {
+                    m.freeze();
+                }
+                List<SlicePredictor> predictors = new ArrayList<>();
+                for (InferenceEngine engine : engines) {
+                    long s0 = System.nanoTime();
+                    predictors.add(new SlicePredictor(m, engine));
+                    if (engine == InferenceEngine.ONNX) {
+                        out.printf(Locale.ROOT, "# %s: ONNX session ready in %.1f s (onnx intra-op threads %s)%n",
+                                m.descriptor().name(), (System.nanoTime() - s0) / 1e9,
+                                OnnxNetwork.intraOpThreads() == 0 ? "default" : OnnxNetwork.intraOpThreads());
+                    }
+                }
+                double[] best = new double[engines.size()];
+                int[] bestBatch = new int[engines.size()];
+                Arrays.fill(best, Double.MAX_VALUE);
                 for (int b : batches) {
                     List<UnitSlice> batch = new ArrayList<>();
                     for (int i = 0; i < b; i++) {
@@ -91,29 +119,51 @@ final class BenchCli {
                         batch.add(new UnitSlice(px, 352, 352));
                     }
                     for (int i = 0; i < warmup; i++) {
-                        predictor.predict(batch);
+                        predictors.forEach(p -> p.predict(batch));
                     }
-                    double[] t = new double[runs];
+                    double[][] t = new double[engines.size()][runs];
+                    double[][] c = new double[engines.size()][runs];
+                    double[][] pc = new double[engines.size()][runs];
                     for (int i = 0; i < runs; i++) {
-                        long t0 = System.nanoTime();
-                        predictor.predict(batch);
-                        t[i] = (System.nanoTime() - t0) / 1e6 / b;
+                        for (int e = 0; e < engines.size(); e++) {
+                            long p0 = processCpuNanos();
+                            long c0 = cpu.getCurrentThreadCpuTime();
+                            long t0 = System.nanoTime();
+                            predictors.get(e).predict(batch);
+                            t[e][i] = (System.nanoTime() - t0) / 1e6 / b;
+                            c[e][i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6 / b;
+                            pc[e][i] = (processCpuNanos() - p0) / 1e6 / b;
+                        }
                     }
-                    double median = median(t);
-                    out.printf(Locale.ROOT, "%s,%d,%.3f,%d,%.1f,%.1f,%.2f%n", m.descriptor().name(), params, gmacs, b,
-                            median, Arrays.stream(t).min().orElseThrow(), 1000 / median);
-                    if (b == 1) {
-                        figures.add(figure("infer_ms_b1." + m.descriptor().architecture(), median));
-                    }
-                    if (median < best) {
-                        best = median;
-                        bestBatch = b;
+                    for (int e = 0; e < engines.size(); e++) {
+                        double median = median(t[e]);
+                        out.printf(Locale.ROOT, "%s,%s,%d,%.3f,%d,%.1f,%.1f,%.2f,%.1f,%.1f%n", m.descriptor().name(),
+                                engines.get(e).id(), params, gmacs, b, median, Arrays.stream(t[e]).min().orElseThrow(),
+                                1000 / median, median(c[e]), median(pc[e]));
+                        String suffix = engines.get(e) == InferenceEngine.PYTORCH ? "" : "." + engines.get(e).id();
+                        if (b == 1) {
+                            figures.add(figure("infer_ms_b1." + m.descriptor().architecture() + suffix, median));
+                        }
+                        if (median < best[e]) {
+                            best[e] = median;
+                            bestBatch[e] = b;
+                        }
                     }
                 }
-                figures.add(figure("infer_ms_best." + m.descriptor().architecture(), best) + ",batch " + bestBatch);
+                for (int e = 0; e < engines.size(); e++) {
+                    String suffix = engines.get(e) == InferenceEngine.PYTORCH ? "" : "." + engines.get(e).id();
+                    figures.add(figure("infer_ms_best." + m.descriptor().architecture() + suffix, best[e])
+                            + ",batch " + bestBatch[e]);
+                }
             }
         }
         figures.forEach(out::println);
+    }
+
+    /** CPU time of the whole process (all threads) in nanoseconds, or 0 where the JVM does not report it. */
+    static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
     }
 
     /** The model named by {@code spec}: {@code arch:ARCH} for a random network, else a name or folder. */
@@ -121,6 +171,15 @@ final class BenchCli {
         return spec.startsWith("arch:")
                 ? InfNetModel.create(spec.substring(5), InfNetConfig.preset(spec.substring(5)), Device.cpu())
                 : ModelLocator.open(spec, Device.cpu());
+    }
+
+    /** {@code --engine onnx,pytorch}: the engines to measure, in order ({@code def} when not given). */
+    static List<InferenceEngine> engines(Args a, String def) {
+        try {
+            return Arrays.stream(a.get("engine", def).split(",")).map(InferenceEngine::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--engine: " + e.getMessage());
+        }
     }
 
     static int[] batches(Args a, String def) {

@@ -45,6 +45,7 @@ public final class Main {
                 case "macro" -> MacroCli.run(rest, out);
                 case "gui" -> GuiCli.run(rest, out);
                 case "import-pytorch" -> ImportCli.run(rest, out);
+                case "export-onnx" -> ExportOnnxCli.run(rest, out);
                 default -> {
                     err.println("error: unknown command '" + argv[0] + "'\n" + usage());
                     yield 2;
@@ -72,12 +73,14 @@ public final class Main {
                 "  segment   INPUT... --output DIR [--model NAME|DIR] [--threshold 0.5] [--edges]",
                 "            [--multiclass [--prior-model NAME|DIR]]   GGO/consolidation labels + probability maps",
                 "            [--window-level -600] [--window-width 1500] [--batch 4] [--streams N] [--device cpu|gpu]",
+                "            [--engine onnx|pytorch] [--onnx-threads N]   (default: the model's preference, else onnx)",
                 "            (N files, or parts of one stack, at once; default one per processor)",
                 "            [--intercept C]   16/32-bit and NIfTI values v are HU v + C (e.g. -1024 for HU + 1024 exports)",
                 "            (-- ends the options; --help or -h after any command prints this)",
                 "  evaluate  --pred DIR --gt DIR [--class 1|ggo|2|consolidation] [--csv FILE] [--strict]",
                 "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
                 "            | --volume 300 [--format nifti|png] | --rss 1000 | --train [--arch A ...] [--train-batch 4] [--steps 4]",
+                "  export-onnx MODEL --output FILE.onnx [--multiclass]   the network as ONNX (opset 17, dynamic batch)",
                 "  import-pytorch FILE.pth --arch infnet-res2net50|multiclass-unet --output DIR [--name NAME]",
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
                 "            [--validation DIR | --val-count N | --val-fraction F] [--epochs N] [--batch N] [--lr X] [--decay-every N]",

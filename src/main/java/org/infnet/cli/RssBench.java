@@ -13,6 +13,7 @@ import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
+import org.infnet.model.InferenceEngine;
 import org.infnet.infer.Progress;
 import org.infnet.io.HuWindow;
 import org.infnet.io.NativeHeap;
@@ -63,8 +64,13 @@ final class RssBench {
         PhantomVolume v = new PhantomGenerator(5).volume(PhantomGenerator.Params.defaults(), 8, 5.0);
         int plane = v.width() * v.height();
         try (InfNetModel model = BenchCli.open(a.get("model", ModelLocator.DEFAULT))) {
-            model.freeze();
-            InfectionSegmenter seg = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch));
+            InferenceEngine engine = BenchCli.engines(a, InferenceEngine.DEFAULT.id()).get(0);
+            out.println("engine: " + engine.id());
+            if (engine == InferenceEngine.PYTORCH) {
+                model.freeze();
+            }
+            InfectionSegmenter seg = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch),
+                    engine);
             out.println("slices,VmRSS_MB,java_heap_committed_MB,java_nonheap_committed_MB,rest_MB,seconds,window_peak_MB"
                     + (trim ? ",trimmed_VmRSS_MB" : ""));
             boolean peaks = NativeHeap.resetPeak(); // the window peaks leave out loading the model

@@ -12,7 +12,10 @@ import org.infnet.infer.Progress;
 import org.infnet.io.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.InferenceEngine;
+import org.infnet.model.ModelDescriptor;
 import org.infnet.model.ModelLocator;
+import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.MultiClassModel;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassFiles;
@@ -30,7 +33,7 @@ final class SegmentCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("output", "model", "prior-model", "threshold", "window-level", "window-width",
-                "batch", "device", "streams", "intercept"), Set.of("edges", "multiclass"));
+                "batch", "device", "streams", "intercept", "engine", "onnx-threads"), Set.of("edges", "multiclass"));
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("segment needs at least one input file or folder");
         }
@@ -60,9 +63,12 @@ final class SegmentCli {
         }
         int streams = streams(a, dev);
         try (InfNetModel model = ModelLocator.open(a.get("model", ModelLocator.DEFAULT), dev)) {
-            model.freeze();
+            InferenceEngine engine = engine(a, model.descriptor(), dev);
+            if (engine == InferenceEngine.PYTORCH) {
+                model.freeze();
+            }
             // several files: one group of files per stream; a single one (a stack): its slices split between them
-            FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, opt), a.has("edges"));
+            FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, opt, engine), a.has("edges"));
             long t0 = System.nanoTime();
             job.segmentAll(files, outDir, protectedPaths, streams, (f, w) -> {
                 w.warnings().forEach(m -> out.println("warning: " + f + ": " + m));
@@ -70,8 +76,8 @@ final class SegmentCli {
                         w.infectedPixels(), 100.0 * w.infectedPixels() / w.pixels(),
                         String.join(", ", w.outputs().stream().map(p -> p.getFileName().toString()).toList()));
             });
-            out.printf(java.util.Locale.ROOT, "segmented %d file(s) with model %s in %.1f s; outputs in %s%n", files.size(),
-                    model.descriptor().name(), (System.nanoTime() - t0) / 1e9, outDir);
+            out.printf(java.util.Locale.ROOT, "segmented %d file(s) with model %s on %s in %.1f s; outputs in %s%n",
+                    files.size(), model.descriptor().name(), engine.id(), (System.nanoTime() - t0) / 1e9, outDir);
         }
         return 0;
     }
@@ -91,14 +97,39 @@ final class SegmentCli {
         return n;
     }
 
+    /**
+     * {@code --engine onnx|pytorch} (default: the model's preference, else {@link InferenceEngine#DEFAULT}; PyTorch on
+     * a GPU, where ONNX Runtime's CPU package would not use it) and {@code --onnx-threads N} (threads per operator of
+     * ONNX Runtime; default 1 with several streams, else ONNX Runtime's own default).
+     */
+    static InferenceEngine engine(Args a, ModelDescriptor d, Device dev) throws Args.UsageException {
+        InferenceEngine e;
+        try {
+            e = a.has("engine") || !dev.isGpu() ? InferenceEngine.resolve(a.get("engine", null), d)
+                    : InferenceEngine.PYTORCH;
+        } catch (IllegalArgumentException ex) {
+            throw new Args.UsageException("--engine: " + ex.getMessage());
+        }
+        int streams = a.integer("streams", dev.isGpu() ? 1 : Runtime.getRuntime().availableProcessors());
+        int threads = a.integer("onnx-threads", streams > 1 ? 1 : 0);
+        if (threads < 0) {
+            throw new Args.UsageException("--onnx-threads must be at least 0, got " + threads);
+        }
+        OnnxNetwork.setIntraOpThreads(threads);
+        return e;
+    }
+
     private static int multiClass(Args a, List<Path> files, Path outDir, InfectionSegmenter.Options opt, Device dev,
             List<Path> protectedPaths, PrintStream out) throws Exception {
         try (InfNetModel prior = ModelLocator.open(a.get("prior-model", ModelLocator.DEFAULT), dev);
                 MultiClassModel model = ModelLocator.openMultiClass(a.get("model", ModelLocator.DEFAULT_MULTICLASS), dev)) {
-            prior.freeze();
-            model.freeze();
+            InferenceEngine engine = engine(a, model.descriptor(), dev);
+            if (engine == InferenceEngine.PYTORCH) {
+                prior.freeze();
+                model.freeze();
+            }
             MultiClassFiles job = new MultiClassFiles(new MultiClassSegmenter(prior, model,
-                    new MultiClassSegmenter.Options(opt.window(), opt.batchSize())));
+                    new MultiClassSegmenter.Options(opt.window(), opt.batchSize()), engine));
             long t0 = System.nanoTime();
             for (Path f : files) {
                 MultiClassFiles.Written w = job.segment(f, outDir, protectedPaths, Progress.NONE);
@@ -108,8 +139,9 @@ final class SegmentCli {
                         w.classPixels()[LesionClasses.CONSOLIDATION], 100.0 * w.classPixels()[LesionClasses.CONSOLIDATION] / n,
                         String.join(", ", w.outputs().stream().map(p -> p.getFileName().toString()).toList()));
             }
-            out.printf(java.util.Locale.ROOT, "segmented %d file(s) with models %s (prior) and %s in %.1f s; outputs in %s%n",
-                    files.size(), prior.descriptor().name(), model.descriptor().name(), (System.nanoTime() - t0) / 1e9, outDir);
+            out.printf(java.util.Locale.ROOT, "segmented %d file(s) with models %s (prior) and %s on %s in %.1f s;"
+                    + " outputs in %s%n", files.size(), prior.descriptor().name(), model.descriptor().name(), engine.id(),
+                    (System.nanoTime() - t0) / 1e9, outDir);
         }
         return 0;
     }

@@ -11,6 +11,8 @@ import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.io.ImageFiles;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.InferenceEngine;
+import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.ModelLocator;
 import org.infnet.phantom.PhantomGenerator;
 import org.infnet.phantom.PhantomNifti;
@@ -56,31 +58,40 @@ final class VolumeBench {
             int bestBatch = 0;
             int streams = SegmentCli.streams(a, ai.djl.Device.cpu());
             out.println("streams: " + streams + (streams > 1 ? " (engine at one thread per operation)" : ""));
+            InferenceEngine engine = BenchCli.engines(a, InferenceEngine.DEFAULT.id()).get(0);
+            if (!a.has("onnx-threads")) {
+                OnnxNetwork.setIntraOpThreads(streams > 1 ? 1 : 0);
+            }
+            out.println("engine: " + engine.id());
             try (InfNetModel model = BenchCli.open(spec)) {
-                model.freeze();
-                out.println("model,format,slices,batch,seconds,slices_per_s,warmup_seconds");
+                if (engine == InferenceEngine.PYTORCH) {
+                    model.freeze();
+                }
+                out.println("model,format,slices,batch,seconds,slices_per_s,warmup_seconds,process_cpu_seconds");
                 for (int b : batches) {
                     // untimed warm-up on a short input of the same kind (JIT, the engine's kernels for this batch
                     // size on every stream), so that the figure is the steady state and not the order of --batch
                     int warmDepth = Math.min(depth, 2 * streams * b);
                     Path warmIn = writeInput(dir.resolve("warmup-batch" + b), warmDepth, format);
                     long w0 = System.nanoTime();
-                    segment(model, warmIn, dir.resolve("warmup-out-batch" + b), b, streams);
+                    segment(model, engine, warmIn, dir.resolve("warmup-out-batch" + b), b, streams);
                     double warm = (System.nanoTime() - w0) / 1e9;
+                    long p0 = BenchCli.processCpuNanos();
                     long t0 = System.nanoTime();
                     Path outDir = dir.resolve("out-batch" + b);
-                    segment(model, input, outDir, b, streams);
+                    segment(model, engine, input, outDir, b, streams);
                     double s = (System.nanoTime() - t0) / 1e9;
-                    out.printf(Locale.ROOT, "%s,%s,%d,%d,%.2f,%.2f,%.2f%n", model.descriptor().name(), format, depth,
-                            b, s, depth / s, warm);
+                    double cpu = (BenchCli.processCpuNanos() - p0) / 1e9;
+                    out.printf(Locale.ROOT, "%s,%s,%d,%d,%.2f,%.2f,%.2f,%.2f%n", model.descriptor().name(), format,
+                            depth, b, s, depth / s, warm, cpu);
                     if (depth / s > best) {
                         best = depth / s;
                         bestBatch = b;
                     }
                     AtomicFiles.deleteTree(outDir);
                 }
-                out.println(BenchCli.figure("volume_slices_per_s." + format + "." + model.descriptor().architecture(),
-                        best) + ",batch " + bestBatch);
+                out.println(BenchCli.figure("volume_slices_per_s." + format + "." + model.descriptor().architecture()
+                        + (engine == InferenceEngine.PYTORCH ? "" : "." + engine.id()), best) + ",batch " + bestBatch);
             }
         } finally {
             if (!a.has("keep")) {
@@ -90,11 +101,11 @@ final class VolumeBench {
     }
 
     /** Segments {@code input} (a volume file or a folder of slices) into {@code outDir} as {@code segment} does. */
-    private static void segment(InfNetModel model, Path input, Path outDir, int batch, int streams)
-            throws IOException {
+    private static void segment(InfNetModel model, InferenceEngine engine, Path input, Path outDir, int batch,
+            int streams) throws IOException {
         List<Path> files = FileSegmentation.expand(List.of(input));
         FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
-                new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, batch)), false);
+                new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, batch), engine), false);
         job.segmentAll(files, outDir, files, streams, (f, w) -> { });
     }
 

@@ -9,6 +9,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.io.HuWindow;
+import org.infnet.model.InferenceEngine;
 import org.infnet.io.NativeHeap;
 import org.infnet.model.ModelLocator;
 import org.scijava.ItemIO;
@@ -47,6 +48,10 @@ public class SegmentGgoConsolidation<T extends RealType<T>> implements Command {
     @Parameter(label = "Window width (HU)", min = "1")
     private double width = HuWindow.LUNG.width();
 
+    @Parameter(label = "Inference engine", required = false, choices = {"auto", "onnx", "pytorch"},
+            description = "auto: the model's preference, else ONNX Runtime; the engines agree within 1e-4")
+    private String engine = "auto";
+
     @Parameter(label = "Labels", type = ItemIO.OUTPUT, attrs = @Attr(name = "lut", value = LESION_LUT))
     private Img<UnsignedByteType> labels;
 
@@ -68,8 +73,10 @@ public class SegmentGgoConsolidation<T extends RealType<T>> implements Command {
     @Override
     public void run() {
         try {
-            MultiClassSegmenter.Result r = new MultiClassSegmenter(infnet.model(infection),
-                    infnet.multiClassModel(model), new MultiClassSegmenter.Options(new HuWindow(level, width), 4))
+            var unet = infnet.multiClassModel(model);
+            MultiClassSegmenter.Result r = new MultiClassSegmenter(infnet.model(infection), unet,
+                    new MultiClassSegmenter.Options(new HuWindow(level, width), 4),
+                    InferenceEngine.resolve(engine, unet.descriptor()))
                     .segment(image, new CommandProgress(status));
             labels = r.labels();
             ggo = r.probabilities().get(LesionClasses.GGO);

@@ -12,6 +12,7 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.io.HuWindow;
+import org.infnet.model.InferenceEngine;
 import org.infnet.io.NativeHeap;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -38,6 +39,10 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
 
     @Parameter(label = "Window width (HU)", min = "1")
     private double width = HuWindow.LUNG.width();
+
+    @Parameter(label = "Inference engine", required = false, choices = {"auto", "onnx", "pytorch"},
+            description = "auto: the model's preference, else ONNX Runtime; the engines agree within 1e-4")
+    private String engine = "auto";
 
     @Parameter(label = "Overlay infection on the image", required = false,
             description = "translucent red fill + outline on the open CT image")
@@ -88,9 +93,11 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     @Override
     public void run() {
         try {
-            InfectionSegmenter.Result r = new InfectionSegmenter(infnet.model(model),
+            var net = infnet.model(model);
+            InfectionSegmenter.Result r = new InfectionSegmenter(net,
                     new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4)
-                            .withStreams(infnet.streams()).withEdges(false))
+                            .withStreams(infnet.streams()).withEdges(false),
+                    InferenceEngine.resolve(engine, net.descriptor()))
                     .segment(image, new CommandProgress(status));
             probability = r.probability();
             mask = r.mask();

@@ -3,6 +3,7 @@ package org.infnet.infer;
 import java.util.ArrayList;
 import java.util.List;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.InferenceEngine;
 import org.infnet.train.data.PriorSource;
 
 /**
@@ -18,15 +19,20 @@ public final class InfectionPrior implements PriorSource {
 
     private final SlicePredictor predictor;
 
-    /** Priors from {@code model}. */
+    /** Priors from {@code model} on PyTorch. */
     public InfectionPrior(InfNetModel model) {
         this.predictor = new SlicePredictor(model);
+    }
+
+    /** Priors from {@code model} on {@code engine}. */
+    public InfectionPrior(InfNetModel model, InferenceEngine engine) {
+        this.predictor = new SlicePredictor(model, engine);
     }
 
     /** Priors of a batch of slices. */
     public List<float[]> priors(List<UnitSlice> slices) {
         List<float[]> out = new ArrayList<>();
-        for (SlicePrediction p : predictor.predict(slices)) {
+        for (SlicePrediction p : predictor.predict(slices, false)) {
             out.add(p.probability());
         }
         return out;

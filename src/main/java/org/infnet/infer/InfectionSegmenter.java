@@ -22,6 +22,7 @@ import net.imglib2.view.Views;
 import org.infnet.io.HuWindow;
 import org.infnet.io.Workers;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.InferenceEngine;
 
 /**
  * Segments lung infection in a 2D slice (XY) or a stack of axial slices (XYZ) of any real pixel
@@ -133,9 +134,18 @@ public final class InfectionSegmenter {
     private final BatchPredictor predictor;
     private final Options options;
 
-    /** A segmenter running {@code model} (not owned) with {@code options}. */
+    /** A segmenter running {@code model} (not owned) on PyTorch with {@code options}. */
     public InfectionSegmenter(InfNetModel model, Options options) {
         this(new SlicePredictor(model), options);
+    }
+
+    /**
+     * A segmenter running {@code model} (not owned) on {@code engine} with {@code options}.
+     *
+     * @throws java.io.UncheckedIOException when ONNX Runtime is asked for and the ONNX model cannot be made
+     */
+    public InfectionSegmenter(InfNetModel model, Options options, InferenceEngine engine) {
+        this(new SlicePredictor(model, engine), options);
     }
 
     /** This segmenter (the same network) with other options. */

@@ -3,12 +3,15 @@ package org.infnet.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.infnet.io.Resampling;
 import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
+import org.infnet.model.InferenceEngine;
 import org.infnet.model.MultiClassModel;
+import org.infnet.onnx.OnnxNetwork;
 
 /**
  * Runs a {@link MultiClassModel} on batches of windowed slices with their infection priors: slice and prior
@@ -23,11 +26,27 @@ public final class MultiClassPredictor {
     private final int side;
     private final int classes;
 
-    /** A predictor over {@code model}. */
+    private final boolean onnx;
+
+    /** A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation). */
     public MultiClassPredictor(MultiClassModel model) {
+        this(model, InferenceEngine.PYTORCH);
+    }
+
+    /**
+     * A predictor over {@code model} on {@code engine} (for ONNX Runtime the model's session is opened now,
+     * {@link MultiClassModel#onnx}, and asked for again per batch, so weights set later are run too).
+     *
+     * @throws UncheckedIOException when the ONNX model cannot be made or loaded
+     */
+    public MultiClassPredictor(MultiClassModel model, InferenceEngine engine) {
         this.model = model;
         this.side = model.descriptor().inputSize();
         this.classes = model.descriptor().unet().classes();
+        this.onnx = engine == InferenceEngine.ONNX;
+        if (onnx) {
+            SlicePredictor.session(model); // opened now: a model that cannot be exported fails here
+        }
     }
 
     /**
@@ -40,14 +59,13 @@ public final class MultiClassPredictor {
         if (slices.size() != priors.size()) {
             throw new IllegalArgumentException(slices.size() + " slices but " + priors.size() + " priors");
         }
-        if (slices.size() > 1 && EngineSetup.singleSliceInference()) {
+        if (slices.size() > 1 && !onnx && EngineSetup.singleSliceInference()) {
             List<float[][]> out = new ArrayList<>(slices.size());
             for (int b = 0; b < slices.size(); b++) {
                 out.addAll(predict(List.of(slices.get(b)), List.of(priors.get(b))));
             }
             return out;
         }
-        Engines.disableGradientRecording();
         List<float[]> x = new ArrayList<>();
         List<float[]> p = new ArrayList<>();
         for (int b = 0; b < slices.size(); b++) {
@@ -59,11 +77,7 @@ public final class MultiClassPredictor {
             x.add(Resampling.bilinear(s.pixels(), s.width(), s.height(), side, side));
             p.add(Resampling.bilinear(priors.get(b), s.width(), s.height(), side, side));
         }
-        float[] prob;
-        try (NDManager m = model.manager().newSubManager()) {
-            NDArray logits = model.logits(m, model.encode(m, x, p, side));
-            prob = Activation.sigmoid(logits).toFloatArray();
-        }
+        float[] prob = onnx ? onnx(x, p) : pytorch(x, p);
         int plane = side * side;
         List<float[][]> out = new ArrayList<>();
         for (int b = 0; b < slices.size(); b++) {
@@ -77,6 +91,25 @@ public final class MultiClassPredictor {
             out.add(c);
         }
         return out;
+    }
+
+    /** The forward pass on PyTorch: class probabilities, (B, classes, side, side) row-major. */
+    private float[] pytorch(List<float[]> x, List<float[]> p) {
+        Engines.disableGradientRecording();
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray logits = model.logits(m, model.encode(m, x, p, side));
+            return Activation.sigmoid(logits).toFloatArray();
+        }
+    }
+
+    /** The forward pass on ONNX Runtime: the exported network's logits through the same sigmoid. */
+    private float[] onnx(List<float[]> x, List<float[]> p) {
+        float[] values = model.encodeValues(x, p, side);
+        FloatBuffer in = OnnxNetwork.directFloats(values.length);
+        in.put(values).flip();
+        float[] logits = SlicePredictor.session(model).run(in, new long[] {x.size(), model.descriptor().unet().inChannels(), side, side},
+                "logits")[0];
+        return SlicePredictor.sigmoid(logits).array();
     }
 
     /** Per pixel the class of highest probability (the first on ties), as the original's argmax. */

@@ -10,6 +10,7 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.io.HuWindow;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.InferenceEngine;
 import org.infnet.model.MultiClassModel;
 
 /**
@@ -57,10 +58,16 @@ public final class MultiClassSegmenter {
     private final Options options;
     private final int classes;
 
-    /** A segmenter running {@code infection} (for the prior) and {@code multiClass}, neither owned. */
+    /** A segmenter running {@code infection} (for the prior) and {@code multiClass}, neither owned, on PyTorch. */
     public MultiClassSegmenter(InfNetModel infection, MultiClassModel multiClass, Options options) {
-        this.prior = new InfectionPrior(infection);
-        this.predictor = new MultiClassPredictor(multiClass);
+        this(infection, multiClass, options, InferenceEngine.PYTORCH);
+    }
+
+    /** A segmenter running {@code infection} (for the prior) and {@code multiClass}, neither owned, on {@code engine}. */
+    public MultiClassSegmenter(InfNetModel infection, MultiClassModel multiClass, Options options,
+            InferenceEngine engine) {
+        this.prior = new InfectionPrior(infection, engine);
+        this.predictor = new MultiClassPredictor(multiClass, engine);
         this.options = options;
         this.classes = multiClass.descriptor().unet().classes();
     }

@@ -49,7 +49,14 @@ public final class InfNetModel extends NetworkModel<InfNet> {
     public static InfNetModel load(Path folder, Device device) throws IOException {
         ModelDescriptor d = readDescriptor(folder);
         Map<String, SafeTensors.Tensor> weights = SafeTensors.read(folder.resolve(d.weights()));
-        return withWeights(d, weights, device, folder.toString());
+        InfNetModel m = withWeights(d, weights, device, folder.toString());
+        try {
+            m.fromFolder(folder);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
     }
 
     /** Loads a model folder packaged as class-path resources under {@code base} (e.g. {@code /models/x}). */

@@ -27,6 +27,8 @@ import org.infnet.nn.UNetConfig;
  * @param unet architecture of a multi-class U-Net ({@link UNetConfig}); {@code null} (absent from the
  *     JSON) for an Inf-Net, so descriptors written before U-Nets existed read unchanged. Exactly one of
  *     {@code network} and {@code unet} is set.
+ * @param engine the inference engine this model prefers ({@code onnx} or {@code pytorch}, see
+ *     {@link InferenceEngine}); {@code null} (absent from the JSON) for the default
  */
 public record ModelDescriptor(
         String format,
@@ -39,7 +41,8 @@ public record ModelDescriptor(
         String weights,
         Map<String, String> provenance,
         Map<String, Double> validation,
-        UNetConfig unet) {
+        UNetConfig unet,
+        String engine) {
 
     /** The format identifier this version reads and writes. */
     public static final String FORMAT = "infnet-fiji-model/1";
@@ -68,6 +71,14 @@ public record ModelDescriptor(
         /** ImageNet statistics, as the original Inf-Net uses. */
         public static final Normalisation IMAGENET =
                 new Normalisation(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    }
+
+    /** A descriptor without an engine preference. */
+    public ModelDescriptor(String format, String name, InfNetConfig network, int inputSize,
+            Normalisation normalisation, String input, String outputs, String weights,
+            Map<String, String> provenance, Map<String, Double> validation, UNetConfig unet) {
+        this(format, name, network, inputSize, normalisation, input, outputs, weights, provenance, validation, unet,
+                null);
     }
 
     /** An Inf-Net descriptor (the form every descriptor had before multi-class U-Nets). */
@@ -102,14 +113,20 @@ public record ModelDescriptor(
     /** A copy with other provenance and validation entries. */
     public ModelDescriptor with(Map<String, String> provenance, Map<String, Double> validation) {
         return new ModelDescriptor(format, name, network, inputSize, normalisation, input, outputs, weights,
-                new LinkedHashMap<>(provenance), new LinkedHashMap<>(validation), unet);
+                new LinkedHashMap<>(provenance), new LinkedHashMap<>(validation), unet, engine);
+    }
+
+    /** A copy that prefers inference engine {@code e} (null: the default). */
+    public ModelDescriptor withEngine(InferenceEngine e) {
+        return new ModelDescriptor(format, name, network, inputSize, normalisation, input, outputs, weights,
+                provenance, validation, unet, e == null ? null : e.id());
     }
 
     /** A copy for another network input side (e.g. a U-Net trained at 256x256). */
     public ModelDescriptor withInputSize(int side) {
         return new ModelDescriptor(format, name, network, side, normalisation, input.replace(inputSize + "x" + inputSize,
                 side + "x" + side), outputs.replace(inputSize + "x" + inputSize, side + "x" + side), weights,
-                provenance, validation, unet);
+                provenance, validation, unet, engine);
     }
 
     /** Whether the weights belong to a multi-class U-Net rather than an Inf-Net. */
@@ -196,6 +213,13 @@ public record ModelDescriptor(
                 throw new IOException(source + ": normalisation of channel " + c + " is mean " + nm.mean()[c]
                         + ", std " + nm.std()[c] + "; means must be finite and standard deviations finite and"
                         + " positive (the input is divided by them)");
+            }
+        }
+        if (d.engine() != null) {
+            try {
+                InferenceEngine.parse(d.engine());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(source + ": " + e.getMessage());
             }
         }
         if (d.weights() == null || d.weights().isBlank()) {

@@ -69,7 +69,14 @@ public final class MultiClassModel extends NetworkModel<MultiClassUNet> {
             throw new IOException(folder + ": holds an Inf-Net (" + d.architecture() + "), not a multi-class U-Net");
         }
         Map<String, SafeTensors.Tensor> weights = SafeTensors.read(folder.resolve(d.weights()));
-        return filled(new MultiClassModel(d, device), weights, folder.toString());
+        MultiClassModel m = filled(new MultiClassModel(d, device), weights, folder.toString());
+        try {
+            m.fromFolder(folder);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
     }
 
     /** Loads a model folder packaged as class-path resources under {@code base} (e.g. {@code /models/x}). */
@@ -93,6 +100,11 @@ public final class MultiClassModel extends NetworkModel<MultiClassUNet> {
      * (and any imported original weights) expects exactly this encoding of the prior.
      */
     public NDArray encode(NDManager m, List<float[]> slices, List<float[]> priors, int side) {
+        return EngineArrays.floats(m, encodeValues(slices, priors, side), new Shape(slices.size(), 6, side, side));
+    }
+
+    /** The values of {@link #encode} ((B, 6, side, side), row-major) in a Java array. */
+    public float[] encodeValues(List<float[]> slices, List<float[]> priors, int side) {
         if (slices.size() != priors.size()) {
             throw new IllegalArgumentException(slices.size() + " slices but " + priors.size() + " priors");
         }
@@ -121,7 +133,7 @@ public final class MultiClassModel extends NetworkModel<MultiClassUNet> {
                 }
             }
         }
-        return EngineArrays.floats(m, data, new Shape(slices.size(), 6, side, side));
+        return data;
     }
 
     /** Evaluation-mode logits (B, classes, H, W) of an encoded input; the result lives in {@code m}. */

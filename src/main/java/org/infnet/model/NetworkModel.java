@@ -26,6 +26,7 @@ import org.infnet.io.AtomicFiles;
 import org.infnet.io.SafeTensors;
 import org.infnet.nn.FrozenWeights;
 import org.infnet.nn.ReferenceNames;
+import org.infnet.onnx.OnnxNetwork;
 
 /**
  * What {@link InfNetModel} and {@link MultiClassModel} share: a network with its descriptor, owning the DJL
@@ -43,6 +44,12 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
     private final Map<String, Parameter> params;
     /** The inference-only weights of {@link #freeze}, or null. */
     private volatile FrozenWeights frozen;
+    /** The model folder the weights were read from (unchanged since), or null. */
+    private volatile Path folder;
+    /** The ONNX key of the weights read from {@link #folder}. */
+    private volatile String onnxKey;
+    /** The network on ONNX Runtime ({@link #onnx}), or null. */
+    private OnnxNetwork onnx;
 
     /**
      * Builds {@code net} in a new DJL model on {@code device}: Kaiming-normal (fan-in, gain 2) weights for
@@ -115,6 +122,8 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
             frozen.close();
             frozen = null;
         }
+        dropOnnx();
+        folder = null;
         List<String> problems = new ArrayList<>();
         List<String> nonFinite = new ArrayList<>();
         TreeSet<String> extra = new TreeSet<>(weights.keySet());
@@ -203,6 +212,54 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
         return f != null ? f.store(m) : FrozenWeights.passStore(m);
     }
 
+    /**
+     * Records that the weights are those of model folder {@code f}, whose {@code model.onnx} may then be reused while
+     * its key matches the weights file as it is now.
+     */
+    void fromFolder(Path f) throws IOException {
+        onnxKey = OnnxNetwork.key(f.resolve(descriptor.weights()), descriptor.inputSize());
+        folder = f;
+    }
+
+    /**
+     * The network on ONNX Runtime, made on first use and closed with the model. For a model read from a folder the
+     * ONNX model is {@code model.onnx} in that folder, exported and written there when missing or stale (its metadata
+     * key holds the SHA-256 of the weights file, the input side and the exporter version; a folder that cannot be
+     * written to only costs an export per load); otherwise the network is exported in memory. Weights set later
+     * ({@link #setWeights}) drop the session, and the next call exports them.
+     *
+     * @throws IOException when the weights file cannot be read or ONNX Runtime rejects the model
+     */
+    public synchronized OnnxNetwork onnx() throws IOException {
+        if (onnx == null) {
+            int side = descriptor.inputSize();
+            Path f = folder;
+            if (f != null) {
+                onnx = OnnxNetwork.open(net, side, f.resolve(ONNX_FILE), onnxKey);
+            } else {
+                onnx = OnnxNetwork.open(net, side, null, "in-memory");
+            }
+        }
+        return onnx;
+    }
+
+    /** File name of the exported ONNX model inside a model folder. */
+    public static final String ONNX_FILE = "model.onnx";
+
+    /** Writes this network's ONNX model (input side of the descriptor, dynamic batch) to {@code file}, atomically. */
+    public void exportOnnx(Path file) throws IOException {
+        byte[] bytes = OnnxNetwork.export(net, descriptor.inputSize(), Map.of(
+                "infnet.model", descriptor.name(), "infnet.architecture", descriptor.architecture()));
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    private synchronized void dropOnnx() {
+        if (onnx != null) {
+            onnx.close();
+            onnx = null;
+        }
+    }
+
     /** The network. */
     public B net() {
         return net;
@@ -225,6 +282,7 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
 
     @Override
     public void close() {
+        dropOnnx();
         model.close();
     }
 }
