@@ -6,7 +6,7 @@
 # size (it was 1x1 pixel once).
 set -euo pipefail
 DISPLAY_NUM="${DISPLAY_NUM:-:97}"
-IMAGE="${1:-$PWD/test-images/Imgs/phantom_03.png}"
+IMAGE="${1:-$PWD/test-images/Imgs/phantom_04.png}"
 Xvfb "$DISPLAY_NUM" -screen 0 1600x900x24 >/dev/null 2>&1 &
 XVFB=$!
 export DISPLAY="$DISPLAY_NUM"
