@@ -148,25 +148,29 @@ class PhantomGeneratorTest {
 
     @Test
     void vesselsBranchFromTheHilaAndThinTowardsThePeriphery() {
-        PhantomSlice s = new PhantomGenerator(4).slice(P.withLesionCount(0).withNoiseHu(0));
-        float[] d = PhantomGenerator.pleuraDistance(s.lung(), s.width());
+        // dense vessel cores (> -100 HU: vessels at least about a pixel thick) in the inner lung (> 28 mm from the
+        // pleura) against a subpleural band (3..10 mm), three lesion-free 512 px slices without noise
         long deep = 0, deepVessel = 0, rim = 0, rimVessel = 0;
-        for (int i = 0; i < d.length; i++) {
-            if (s.lung()[i] == 0) {
-                continue;
-            }
-            boolean vessel = s.hu()[i] > -500;
-            if (d[i] > 20) {
-                deep++;
-                deepVessel += vessel ? 1 : 0;
-            } else if (d[i] < 6) {
-                rim++;
-                rimVessel += vessel ? 1 : 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            PhantomSlice s = new PhantomGenerator(seed).slice(PhantomGenerator.Params.defaults().withLesionCount(0).withNoiseHu(0));
+            float[] d = PhantomGenerator.pleuraDistance(s.lung(), s.width());
+            for (int i = 0; i < d.length; i++) {
+                if (s.lung()[i] == 0) {
+                    continue;
+                }
+                boolean vessel = s.hu()[i] > -100;
+                if (d[i] > 40) {
+                    deep++;
+                    deepVessel += vessel ? 1 : 0;
+                } else if (d[i] >= 4 && d[i] < 14) {
+                    rim++;
+                    rimVessel += vessel ? 1 : 0;
+                }
             }
         }
         double fDeep = (double) deepVessel / deep, fRim = (double) rimVessel / rim;
-        assertTrue(fDeep > 0.01 && fDeep < 0.25, "vessel fraction in the inner lung " + fDeep);
-        assertTrue(fRim < 0.5 * fDeep, "fewer, finer vessels under the pleura: " + fRim + " against " + fDeep);
+        assertTrue(fDeep > 0.005 && fDeep < 0.2, "dense vessel fraction in the inner lung " + fDeep);
+        assertTrue(fRim < 0.8 * fDeep, "fewer, finer vessels under the pleura: " + fRim + " against " + fDeep);
     }
 
     @Test
