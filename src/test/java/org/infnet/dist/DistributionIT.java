@@ -61,8 +61,10 @@ class DistributionIT {
             assertNotNull(jar.getEntry("META-INF/json/org.scijava.plugin.Plugin"), "SciJava plugin index");
         }
         assertEquals(new TreeSet<>(List.of("djl-api-" + DJL + ".jar", "djl-pytorch-engine-" + DJL + ".jar",
-                "djl-pytorch-jni-" + TORCH + "-" + DJL + ".jar")), names(DIST.resolve("jars")),
-                "jars/ holds only DJL's jars, under names that cannot collide with Fiji's");
+                "djl-pytorch-jni-" + TORCH + "-" + DJL + ".jar",
+                "onnxruntime-" + System.getProperty("onnxruntime.version") + ".jar")), names(DIST.resolve("jars")),
+                "jars/ holds only DJL's jars and ONNX Runtime's (the default engine), under names that cannot collide"
+                        + " with Fiji's");
         for (Map.Entry<String, String> e : PLATFORMS.entrySet()) {
             Path dir = DIST.resolve("jars").resolve(e.getKey());
             assertEquals(new TreeSet<>(List.of("djl-pytorch-native-cpu-" + TORCH + "-" + e.getValue() + ".jar")),
