@@ -58,7 +58,7 @@ class NoNetworkQuietTest {
         assertEquals(List.of(), seg.urls(), "URL connections attempted");
         for (String l : seg.lines()) {
             assertTrue(l.matches("phantom_0[1-8]\\.png: \\d+ infected pixels \\(.*\\) -> .*")
-                    || l.matches("segmented 8 file\\(s\\) with model infnet-compact in .* s; outputs in .*"),
+                    || l.matches("segmented 8 file\\(s\\) with model infnet-compact on [a-z]+ in .* s; outputs in .*"),
                     "not one of the tool's lines: '" + l + "' in\n" + String.join("\n", seg.lines()));
         }
         assertEquals(9, seg.lines().size(), String.join("\n", seg.lines()));
