@@ -1,6 +1,5 @@
 package org.infnet.infer;
 
-import ij.ImagePlus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,13 +28,11 @@ import net.imglib2.view.Views;
 import org.infnet.io.AtomicFiles;
 import org.infnet.io.Calibration3D;
 import org.infnet.io.HuWindow;
-import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.Workers;
 import org.infnet.io.nifti.NiftiGeometry;
 import org.infnet.io.nifti.NiftiReader;
 import org.infnet.io.nifti.NiftiWriter;
-import org.infnet.train.data.InfNetDataset;
 
 /**
  * Segments image files and writes the results: for an input {@code NAME.ext}, {@code NAME_prob.tif}
@@ -137,7 +134,7 @@ public final class FileSegmentation {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         int dot = n.lastIndexOf('.');
         return !n.startsWith(".") && dot > 0
-                && (InfNetDataset.IMAGE_EXTENSIONS.contains(n.substring(dot + 1)) || n.endsWith(".dcm")
+                && (ImageFiles.IMAGE_EXTENSIONS.contains(n.substring(dot + 1)) || n.endsWith(".dcm")
                         || NiftiReader.isNifti(p));
     }
 
@@ -256,9 +253,9 @@ public final class FileSegmentation {
             opened.add(open(f));
         }
         Opened first = opened.get(0);
-        boolean together = opened.stream().allMatch(o -> o.imp.getStackSize() == 1 && o.imp.getWidth() == first.imp
-                .getWidth() && o.imp.getHeight() == first.imp.getHeight()
-                && o.img.firstElement().getClass() == first.img.firstElement().getClass());
+        boolean together = opened.stream().allMatch(o -> o.in.depth() == 1 && o.in.width() == first.in.width()
+                && o.in.height() == first.in.height()
+                && o.img().firstElement().getClass() == first.img().firstElement().getClass());
         List<Written> out = new ArrayList<>();
         if (!together) {
             for (Opened o : opened) {
@@ -267,36 +264,31 @@ public final class FileSegmentation {
             return out;
         }
         InfectionSegmenter.Result r = segmentStack(opened);
-        int plane = first.imp.getWidth() * first.imp.getHeight();
+        int plane = first.in.width() * first.in.height();
         for (int k = 0; k < opened.size(); k++) {
             Opened o = opened.get(k);
             int from = k * plane;
-            out.add(guarded(o.input, written -> writeImage(o, slice(r, from, plane, o.img.dimensionsAsLongArray()),
+            out.add(guarded(o.input, written -> writeImage(o, slice(r, from, plane, o.img().dimensionsAsLongArray()),
                     outDir, protectedPaths, written)));
         }
         return out;
     }
 
     /** One image file read for segmentation. */
-    private record Opened(Path input, ImagePlus imp, Calibration3D cal, Img<? extends RealType<?>> img,
-            List<String> warnings) {}
+    private record Opened(Path input, ImageFiles.SegmentationInput in, List<String> warnings) {
+        Img<? extends RealType<?>> img() {
+            return in.img();
+        }
+    }
 
     /** Reads an image file for segmentation ({@link ImageFiles#openAsSeen}); a failure names the file. */
     private Opened open(Path input) throws IOException {
-        ImageFiles.Seen seen = ImageFiles.openAsSeen(input);
-        ImagePlus imp = seen.image();
-        try {
-            ImageConversions.requireXYorXYZ(imp);
-            Img<? extends RealType<?>> img = ImageConversions.toSegmentationInput(imp);
-            List<String> warnings = new ArrayList<>(seen.warnings());
-            if (!(img.firstElement() instanceof UnsignedByteType)) {
-                HuWindow.airWarning(img, segmenter.options().window())
-                        .ifPresent(warnings::add);
-            }
-            return new Opened(input, imp, Calibration3D.from(imp), img, List.copyOf(warnings));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IOException(input + ": " + e.getMessage(), e);
+        ImageFiles.SegmentationInput in = ImageFiles.openForSegmentation(input);
+        List<String> warnings = new ArrayList<>(in.warnings());
+        if (!(in.img().firstElement() instanceof UnsignedByteType)) {
+            HuWindow.airWarning(in.img(), segmenter.options().window()).ifPresent(warnings::add);
         }
+        return new Opened(input, in, List.copyOf(warnings));
     }
 
     /**
@@ -305,24 +297,24 @@ public final class FileSegmentation {
      * for groups too large for one Java array.
      */
     private static RandomAccessibleInterval<?> oneArray(List<Opened> opened) {
-        long w = opened.get(0).img.dimension(0);
-        long h = opened.get(0).img.dimension(1);
+        long w = opened.get(0).img().dimension(0);
+        long h = opened.get(0).img().dimension(1);
         int n = opened.size();
-        if (w * h * n > Integer.MAX_VALUE - 8 || !opened.stream().allMatch(o -> o.img instanceof ArrayImg<?, ?>)) {
+        if (w * h * n > Integer.MAX_VALUE - 8 || !opened.stream().allMatch(o -> o.img() instanceof ArrayImg<?, ?>)) {
             return null;
         }
         int plane = (int) (w * h);
-        if (opened.stream().allMatch(o -> o.img.firstElement() instanceof UnsignedByteType)) {
+        if (opened.stream().allMatch(o -> o.img().firstElement() instanceof UnsignedByteType)) {
             byte[] all = new byte[plane * n];
             for (int k = 0; k < n; k++) {
-                System.arraycopy(InfectionSegmenter.bytes(Cast.unchecked(opened.get(k).img)), 0, all, k * plane, plane);
+                System.arraycopy(InfectionSegmenter.bytes(Cast.unchecked(opened.get(k).img())), 0, all, k * plane, plane);
             }
             return ArrayImgs.unsignedBytes(all, w, h, n);
         }
-        if (opened.stream().allMatch(o -> o.img.firstElement() instanceof FloatType)) {
+        if (opened.stream().allMatch(o -> o.img().firstElement() instanceof FloatType)) {
             float[] all = new float[plane * n];
             for (int k = 0; k < n; k++) {
-                System.arraycopy(InfectionSegmenter.floats(Cast.unchecked(opened.get(k).img)), 0, all, k * plane, plane);
+                System.arraycopy(InfectionSegmenter.floats(Cast.unchecked(opened.get(k).img())), 0, all, k * plane, plane);
             }
             return ArrayImgs.floats(all, w, h, n);
         }
@@ -336,7 +328,7 @@ public final class FileSegmentation {
         if (stack == null) {
             List slices = new ArrayList<>();
             for (Opened o : opened) {
-                slices.add(o.img);
+                slices.add(o.img());
             }
             stack = Views.stack(slices);
         }
@@ -404,37 +396,34 @@ public final class FileSegmentation {
 
     /** Segments an image file that has been read, and writes its outputs (all or none). */
     private Written segment(Opened o, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
-        return guarded(o.input, written -> writeImage(o, segmentRaw(o.img, progress), outDir, protectedPaths, written));
+        return guarded(o.input, written -> writeImage(o, segmentRaw(o.img(), progress), outDir, protectedPaths, written));
     }
 
     /** Writes the outputs of an image file's segmentation {@code r}. */
     private Written writeImage(Opened o, InfectionSegmenter.Result r, Path outDir, List<Path> protectedPaths,
             List<Path> written) throws IOException {
         Path input = o.input;
-        ImagePlus imp = o.imp;
-        Calibration3D cal = o.cal;
+        Calibration3D cal = o.in.cal();
         Files.createDirectories(outDir);
         String base = baseName(input);
-        int w = imp.getWidth();
-        int h = imp.getHeight();
-        int d = imp.getStackSize();
+        int w = o.in.width();
+        int h = o.in.height();
+        int d = o.in.depth();
         Path[] prot = protectedPaths.toArray(Path[]::new);
         Path prob = outDir.resolve(base + "_prob.tif");
-        ImageFiles.writeTiff(prob, ImageConversions.toImagePlus(InfectionSegmenter.floats(r.probability()), w, h, d,
-                base + "_prob", cal), prot);
+        ImageFiles.writeFloatTiff(prob, InfectionSegmenter.floats(r.probability()), w, h, d, base + "_prob", cal, prot);
         written.add(prob);
         byte[] mask = InfectionSegmenter.bytes(r.mask());
         Path maskFile = outDir.resolve(base + (d == 1 ? "_mask.png" : "_mask.tif"));
         if (d == 1) {
             ImageFiles.writePng8(maskFile, mask, w, h, prot);
         } else {
-            ImageFiles.writeTiff(maskFile, ImageConversions.toImagePlus8(mask, w, h, d, base + "_mask", cal), prot);
+            ImageFiles.writeByteTiff(maskFile, mask, w, h, d, base + "_mask", cal, null, prot);
         }
         written.add(maskFile);
         if (segmenter.options().edges()) {
             Path edge = outDir.resolve(base + "_edge.tif");
-            ImageFiles.writeTiff(edge, ImageConversions.toImagePlus(InfectionSegmenter.floats(r.edge()), w, h, d,
-                    base + "_edge", cal), prot);
+            ImageFiles.writeFloatTiff(edge, InfectionSegmenter.floats(r.edge()), w, h, d, base + "_edge", cal, prot);
             written.add(edge);
         }
         long infected = 0;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
-import org.infnet.train.data.PriorSource;
+import org.infnet.model.PriorSource;
 
 /**
  * The infection prior of the multi-class pipeline, made by an Inf-Net model: the raw infection probability

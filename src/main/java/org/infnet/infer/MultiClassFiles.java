@@ -1,6 +1,5 @@
 package org.infnet.infer;
 
-import ij.ImagePlus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.List;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
 import org.infnet.io.Calibration3D;
-import org.infnet.io.ImageConversions;
 import org.infnet.io.ImageFiles;
 
 /**
@@ -42,20 +40,15 @@ public final class MultiClassFiles {
     /** Segments one file into {@code outDir} (created if needed). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Written segment(Path input, Path outDir, List<Path> protectedPaths, Progress progress) throws IOException {
-        ImagePlus imp = ImageFiles.openAsSeen(input).image(); // palettes applied, alpha ignored, as for segment
-        try {
-            ImageConversions.requireXYorXYZ(imp);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(input + ": " + e.getMessage(), e);
-        }
-        Calibration3D cal = Calibration3D.from(imp);
-        Img<? extends RealType<?>> img = ImageConversions.toSegmentationInput(imp);
+        ImageFiles.SegmentationInput in = ImageFiles.openForSegmentation(input); // palettes applied, alpha ignored
+        Calibration3D cal = in.cal();
+        Img<? extends RealType<?>> img = in.img();
         MultiClassSegmenter.Result r = segmenter.segment((Img) img, progress);
         Files.createDirectories(outDir);
         String base = FileSegmentation.baseName(input);
-        int w = imp.getWidth();
-        int h = imp.getHeight();
-        int d = imp.getStackSize();
+        int w = in.width();
+        int h = in.height();
+        int d = in.depth();
         Path[] prot = protectedPaths.toArray(Path[]::new);
         List<Path> written = new ArrayList<>();
         byte[] labels = InfectionSegmenter.bytes(r.labels());
@@ -64,18 +57,13 @@ public final class MultiClassFiles {
         if (d == 1) {
             ImageFiles.writeIndexedPng(labelFile, labels, w, h, lut, prot);
         } else {
-            ImagePlus li = ImageConversions.toImagePlus8(labels, w, h, d, base + "_labels", cal);
-            ij.process.LUT l = new ij.process.LUT(lut[0], lut[1], lut[2]);
-            li.getProcessor().setLut(l);
-            li.getStack().setColorModel(l);
-            ImageFiles.writeTiff(labelFile, li, prot);
+            ImageFiles.writeByteTiff(labelFile, labels, w, h, d, base + "_labels", cal, lut, prot);
         }
         written.add(labelFile);
         for (int c = 1; c < r.probabilities().size(); c++) {
             String n = base + "_" + LesionClasses.name(c) + "_prob";
             Path f = outDir.resolve(n + ".tif");
-            ImageFiles.writeTiff(f, ImageConversions.toImagePlus(InfectionSegmenter.floats(r.probabilities().get(c)),
-                    w, h, d, n, cal), prot);
+            ImageFiles.writeFloatTiff(f, InfectionSegmenter.floats(r.probabilities().get(c)), w, h, d, n, cal, prot);
             written.add(f);
         }
         long[] counts = new long[r.probabilities().size()];

@@ -6,6 +6,9 @@ import ij.io.FileInfo;
 import ij.io.FileSaver;
 import ij.io.TiffEncoder;
 import java.io.IOException;
+import java.util.List;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.RealType;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -231,6 +234,73 @@ public final class ImageFiles {
     public static void writeFloatTiff(Path target, float[] pixels, int width, int height, Calibration3D cal,
             Path... protectedPaths) throws IOException {
         writeTiff(target, ImageConversions.toImagePlus(pixels, width, height, 1, baseName(target), cal), protectedPaths);
+    }
+
+    /** Extensions (lower case) of the 2D image files this tool reads from folders. */
+    public static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "tif", "tiff");
+
+    /**
+     * An image file read for segmentation: its pixels as the segmenter takes them ({@link
+     * ImageConversions#toSegmentationInput}: 8-bit gray stays 8-bit, everything else 32-bit), its calibration and
+     * what the reader noticed ({@link Seen#warnings}).
+     *
+     * @param img    X, Y (and Z for a stack) pixels
+     * @param cal    pixel size and slice spacing
+     * @param warnings one sentence each, without the file name
+     */
+    public record SegmentationInput(Img<? extends RealType<?>> img, Calibration3D cal, List<String> warnings) {
+
+        /** Width, height and number of slices. */
+        public int width() {
+            return (int) img.dimension(0);
+        }
+
+        public int height() {
+            return (int) img.dimension(1);
+        }
+
+        public int depth() {
+            return img.numDimensions() > 2 ? (int) img.dimension(2) : 1;
+        }
+    }
+
+    /**
+     * Reads {@code file} as {@link #openAsSeen} does, for segmentation: one 2D image or one stack of same-size
+     * slices.
+     *
+     * @throws IOException as {@link #open}, or naming the file when it holds channels or time points
+     */
+    public static SegmentationInput openForSegmentation(Path file) throws IOException {
+        Seen seen = openAsSeen(file);
+        ImagePlus imp = seen.image();
+        try {
+            ImageConversions.requireXYorXYZ(imp);
+            return new SegmentationInput(ImageConversions.toSegmentationInput(imp), Calibration3D.from(imp),
+                    seen.warnings());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes 32-bit values ({@code width * height * depth}, slice after slice) as a calibrated TIFF, atomically. */
+    public static void writeFloatTiff(Path target, float[] values, int width, int height, int depth, String title,
+            Calibration3D cal, Path... protectedPaths) throws IOException {
+        writeTiff(target, ImageConversions.toImagePlus(values, width, height, depth, title, cal), protectedPaths);
+    }
+
+    /**
+     * Writes 8-bit values ({@code width * height * depth}) as a calibrated TIFF, atomically; with {@code lut}
+     * ({@code [r, g, b]}, 256 entries each) as an indexed-colour image, else gray.
+     */
+    public static void writeByteTiff(Path target, byte[] values, int width, int height, int depth, String title,
+            Calibration3D cal, byte[][] lut, Path... protectedPaths) throws IOException {
+        ImagePlus imp = ImageConversions.toImagePlus8(values, width, height, depth, title, cal);
+        if (lut != null) {
+            ij.process.LUT l = new ij.process.LUT(lut[0], lut[1], lut[2]);
+            imp.getProcessor().setLut(l);
+            imp.getStack().setColorModel(l);
+        }
+        writeTiff(target, imp, protectedPaths);
     }
 
     /**

@@ -16,7 +16,7 @@ import org.infnet.model.MultiClassModel;
 import org.infnet.nn.UNetConfig;
 import org.infnet.train.data.MultiClassDataset;
 import org.infnet.train.data.MultiClassSample;
-import org.infnet.train.data.PriorSource;
+import org.infnet.model.PriorSource;
 
 /**
  * A complete multi-class training run as the CLI starts it: read the data set, make the infection priors,

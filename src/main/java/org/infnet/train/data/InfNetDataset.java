@@ -35,7 +35,7 @@ import org.infnet.io.ImageFiles;
 public final class InfNetDataset {
 
     /** Image extensions accepted in {@code Imgs/}. */
-    public static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "tif", "tiff");
+    public static final List<String> IMAGE_EXTENSIONS = ImageFiles.IMAGE_EXTENSIONS;
 
     /** Maximum number of names quoted in an error message. */
     private static final int MAX_LISTED = 20;

@@ -1,5 +1,6 @@
 package org.infnet.train.data;
 
+import org.infnet.model.PriorSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

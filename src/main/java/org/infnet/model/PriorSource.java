@@ -1,4 +1,4 @@
-package org.infnet.train.data;
+package org.infnet.model;
 
 import java.io.IOException;
 import java.nio.file.Files;
