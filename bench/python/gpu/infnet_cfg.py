@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-from infnet_reference import BasicConv2d, RFB_modified, aggregation, UNet  # noqa: E402
+from infnet_reference import Bottle2neck, BasicConv2d, RFB_modified, aggregation, UNet  # noqa: E402
 
 # Mirrors org.infnet.nn.InfNetConfig: backbone (stemWidth, blocks, planes, baseWidth, scale) and head widths.
 CONFIGS = {
@@ -27,48 +27,6 @@ CONFIGS = {
     'infnet-medium': dict(stemWidth=24, blocks=[2, 2, 3, 2], planes=[24, 48, 96, 192], baseWidth=26, scale=4,
                           rfbChannels=24, edgeWidth=48, ra4Width=96, raWidth=48),
 }
-
-
-class Bottle2neck(nn.Module):
-    """Res2Net v1b bottleneck (same as the reference; width from planes and baseWidth)."""
-    expansion = 4
-
-    def __init__(self, inplanes, planes, stride=1, downsample=None, baseWidth=26, scale=4, stype='normal'):
-        super().__init__()
-        width = int(math.floor(planes * (baseWidth / 64.0)))
-        self.conv1 = nn.Conv2d(inplanes, width * scale, kernel_size=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width * scale)
-        self.nums = 1 if scale == 1 else scale - 1
-        if stype == 'stage':
-            self.pool = nn.AvgPool2d(kernel_size=3, stride=stride, padding=1)
-        self.convs = nn.ModuleList([nn.Conv2d(width, width, 3, stride, 1, bias=False) for _ in range(self.nums)])
-        self.bns = nn.ModuleList([nn.BatchNorm2d(width) for _ in range(self.nums)])
-        self.conv3 = nn.Conv2d(width * scale, planes * self.expansion, kernel_size=1, bias=False)
-        self.bn3 = nn.BatchNorm2d(planes * self.expansion)
-        self.relu = nn.ReLU(inplace=True)
-        self.downsample = downsample
-        self.stype = stype
-        self.scale = scale
-        self.width = width
-
-    def forward(self, x):
-        residual = x
-        out = self.relu(self.bn1(self.conv1(x)))
-        spx = torch.split(out, self.width, 1)
-        outs = []
-        sp = None
-        for i in range(self.nums):
-            sp = spx[i] if (i == 0 or self.stype == 'stage') else sp + spx[i]
-            sp = self.relu(self.bns[i](self.convs[i](sp)))
-            outs.append(sp)
-        if self.stype == 'normal':
-            outs.append(spx[self.nums])
-        else:
-            outs.append(self.pool(spx[self.nums]))
-        out = self.bn3(self.conv3(torch.cat(outs, 1)))
-        if self.downsample is not None:
-            residual = self.downsample(x)
-        return self.relu(out + residual)
 
 
 class Res2Net(nn.Module):

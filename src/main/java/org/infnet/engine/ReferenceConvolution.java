@@ -26,19 +26,24 @@ record ReferenceConvolution(int c, int o, int k, int stride, int pad, int dilati
         return (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1;
     }
 
-    /** {@code conv2d(x, w, bias)} for {@code x} of shape {@code [n, c, h, w]}. */
-    double[] forward(float[] x, float[] wt, float[] bias, int n, int h, int w) {
+    /** One product of the convolution: input index, weight index, output index. */
+    @FunctionalInterface
+    private interface Tap {
+        void at(int xi, int wi, int yi);
+    }
+
+    /** Visits every (input, weight, output) product of a convolution of {@code [n, c, h, w]} input. */
+    private void taps(int n, int h, int w, Tap tap) {
         int ho = out(h);
         int wo = out(w);
         int cg = c / groups;
         int og = o / groups;
-        double[] y = new double[n * o * ho * wo];
         for (int b = 0; b < n; b++) {
             for (int oc = 0; oc < o; oc++) {
                 int g = oc / og;
                 for (int i = 0; i < ho; i++) {
                     for (int j = 0; j < wo; j++) {
-                        double s = bias == null ? 0 : bias[oc];
+                        int yi = ((b * o + oc) * ho + i) * wo + j;
                         for (int ic = 0; ic < cg; ic++) {
                             int xc = g * cg + ic;
                             for (int u = 0; u < k; u++) {
@@ -49,17 +54,27 @@ record ReferenceConvolution(int c, int o, int k, int stride, int pad, int dilati
                                 for (int v = 0; v < k; v++) {
                                     int xx = j * stride - pad + v * dilation;
                                     if (xx >= 0 && xx < w) {
-                                        s += (double) x[((b * c + xc) * h + yy) * w + xx]
-                                                * wt[((oc * cg + ic) * k + u) * k + v];
+                                        tap.at(((b * c + xc) * h + yy) * w + xx, ((oc * cg + ic) * k + u) * k + v, yi);
                                     }
                                 }
                             }
                         }
-                        y[((b * o + oc) * ho + i) * wo + j] = s;
                     }
                 }
             }
         }
+    }
+
+    /** {@code conv2d(x, w, bias)} for {@code x} of shape {@code [n, c, h, w]}. */
+    double[] forward(float[] x, float[] wt, float[] bias, int n, int h, int w) {
+        int plane = out(h) * out(w);
+        double[] y = new double[n * o * plane];
+        if (bias != null) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = bias[(i / plane) % o];
+            }
+        }
+        taps(n, h, w, (xi, wi, yi) -> y[yi] += (double) x[xi] * wt[wi]);
         return y;
     }
 
@@ -68,40 +83,12 @@ record ReferenceConvolution(int c, int o, int k, int stride, int pad, int dilati
      * respect to the weight.
      */
     double[][] backward(float[] x, float[] wt, float[] gy, int n, int h, int w) {
-        int ho = out(h);
-        int wo = out(w);
-        int cg = c / groups;
-        int og = o / groups;
         double[] gx = new double[x.length];
         double[] gw = new double[wt.length];
-        for (int b = 0; b < n; b++) {
-            for (int oc = 0; oc < o; oc++) {
-                int g = oc / og;
-                for (int i = 0; i < ho; i++) {
-                    for (int j = 0; j < wo; j++) {
-                        double d = gy[((b * o + oc) * ho + i) * wo + j];
-                        for (int ic = 0; ic < cg; ic++) {
-                            int xc = g * cg + ic;
-                            for (int u = 0; u < k; u++) {
-                                int yy = i * stride - pad + u * dilation;
-                                if (yy < 0 || yy >= h) {
-                                    continue;
-                                }
-                                for (int v = 0; v < k; v++) {
-                                    int xx = j * stride - pad + v * dilation;
-                                    if (xx >= 0 && xx < w) {
-                                        int xi = ((b * c + xc) * h + yy) * w + xx;
-                                        int wi = ((oc * cg + ic) * k + u) * k + v;
-                                        gx[xi] += d * wt[wi];
-                                        gw[wi] += d * x[xi];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        taps(n, h, w, (xi, wi, yi) -> {
+            gx[xi] += (double) gy[yi] * wt[wi];
+            gw[wi] += (double) gy[yi] * x[xi];
+        });
         return new double[][] {gx, gw};
     }
 }

@@ -133,7 +133,8 @@ public final class Resize {
         }
     }
 
-    private static boolean isIdentity(float[] r, int n) {
+    /** Whether {@code r} is the {@code n x n} identity matrix (a resize that changes nothing). */
+    public static boolean isIdentity(float[] r, int n) {
         if (r.length != n * n) {
             return false;
         }

@@ -204,27 +204,13 @@ public final class OnnxExport {
         float[] rh = Resize.matrix(h, oh, alignCorners, s);
         float[] rw = Resize.matrix(w, ow, alignCorners, s);
         String y = x;
-        if (oh != h || !identity(rh, h)) {
+        if (oh != h || !Resize.isIdentity(rh, h)) {
             y = g.matMulConst(y, rh, oh, h, true);
         }
-        if (ow != w || !identity(rw, w)) {
+        if (ow != w || !Resize.isIdentity(rw, w)) {
             y = g.matMulConst(y, rw, ow, w, false);
         }
         return y;
-    }
-
-    private static boolean identity(float[] r, int n) {
-        if (r.length != n * n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                if (r[i * n + j] != (i == j ? 1f : 0f)) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     // ---- Inf-Net ----
