@@ -325,16 +325,7 @@ public final class LungSegmentation {
      * @return 0/1 mask of the same layout
      */
     public byte[] volume(float[] hu, int width, int height, int depth, Calibration3D cal) {
-        int n = width * height;
-        if (hu.length != (long) n * depth) {
-            throw new IllegalArgumentException("volume array does not match " + width + "x" + height + "x" + depth);
-        }
-        byte[] out = new byte[hu.length];
-        for (int z = 0; z < depth; z++) {
-            byte[] m = slice(Arrays.copyOfRange(hu, z * n, (z + 1) * n), width, height, cal);
-            System.arraycopy(m, 0, out, z * n, n);
-        }
-        return out;
+        return volumeChecked(hu, width, height, depth, cal).mask();
     }
 
     /** Lung masks of a stack with each slice's {@link Status}. */
@@ -382,17 +373,7 @@ public final class LungSegmentation {
      * {@code window} (converted back to HU), any other type is HU.
      */
     public byte[] segment(RandomAccessibleInterval<? extends RealType<?>> img, Calibration3D cal, HuWindow window) {
-        int nd = img.numDimensions();
-        if (nd != 2 && nd != 3) {
-            throw new IllegalArgumentException("expected a 2D or 3D image, got " + nd + "D");
-        }
-        float[] v = ImageConversions.toFloatArray(img);
-        if (img.getType() instanceof UnsignedByteType) {
-            v = huFromDisplay(v, window);
-        }
-        int w = Math.toIntExact(img.dimension(0)), h = Math.toIntExact(img.dimension(1));
-        int d = nd == 3 ? Math.toIntExact(img.dimension(2)) : 1;
-        return volume(v, w, h, d, cal);
+        return segmentChecked(img, cal, window).mask();
     }
 
     /** Lung mask of an 8-bit display slice rendered with {@code window} ({@code (b & 0xff)} grey levels). */

@@ -43,4 +43,12 @@ class ModelCostTest {
         assertTrue(c[1] <= 1.5e9, "compact model costs " + c[1] + " multiply-adds");
         assertTrue(c[0] < 3_000_000, "compact model has " + c[0] + " values");
     }
+
+    @Test
+    void mediumNetworkHasThePythonTrainingNetworksValues() {
+        long[] c = cost(InfNetConfig.MEDIUM);
+        // bench/python/gpu/infnet_cfg.py prints 3,690,700 parameters for 'infnet-medium'
+        assertEquals(3_690_700L, c[0]);
+        assertTrue(c[1] > cost(InfNetConfig.COMPACT)[1], "the medium model costs more than the compact one");
+    }
 }
