@@ -14,6 +14,7 @@ import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.io.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.InferenceEngine;
 import org.infnet.model.ModelLocator;
 import org.infnet.model.MultiClassModel;
 import org.infnet.model.NetworkModel;
@@ -55,8 +56,10 @@ final class Segmenters implements AutoCloseable {
         try {
             m = ModelLocator.open(key.model(), Device.cpu());
             m.freeze();
+            // the engine the CLI's segment chooses (the model's preference, else the default): the same maps
+            InferenceEngine inference = InferenceEngine.resolve(null, m.descriptor());
             InfectionSegmenter seg = new InfectionSegmenter(m,
-                    new InfectionSegmenter.Options(key.threshold(), HuWindow.LUNG, 4));
+                    new InfectionSegmenter.Options(key.threshold(), HuWindow.LUNG, 4), inference);
             MultiClassSegmenter multi = null;
             String name = m.descriptor().name();
             String desc = m.descriptor().toJson();
@@ -64,7 +67,8 @@ final class Segmenters implements AutoCloseable {
                 // the prior of the multi-class model is the job's infection model (the CLI's --prior-model)
                 mc = ModelLocator.openMultiClass(key.multiClassModel(), Device.cpu());
                 mc.freeze();
-                multi = new MultiClassSegmenter(m, mc, new MultiClassSegmenter.Options(HuWindow.LUNG, 4));
+                multi = new MultiClassSegmenter(m, mc, new MultiClassSegmenter.Options(HuWindow.LUNG, 4),
+                        InferenceEngine.resolve(null, mc.descriptor()));
                 name += "+" + mc.descriptor().name();
                 desc += mc.descriptor().toJson();
             }
@@ -73,7 +77,9 @@ final class Segmenters implements AutoCloseable {
             this.analysis = new VolumeAnalysis(seg, multi, new LungSegmentation());
             this.modelName = name;
             this.modelVersion = sha256(desc).substring(0, 12);
-            this.engine = m.manager().getEngine().getEngineName() + " " + m.manager().getEngine().getVersion();
+            this.engine = inference == InferenceEngine.ONNX ? "ONNX Runtime " + ai.onnxruntime.OrtEnvironment.class
+                    .getPackage().getImplementationVersion()
+                    : m.manager().getEngine().getEngineName() + " " + m.manager().getEngine().getVersion();
         } catch (IOException | RuntimeException e) {
             for (NetworkModel<?> x : new NetworkModel<?>[] {m, mc}) {
                 if (x != null) {

@@ -152,7 +152,7 @@ class CohortJobTest {
             assertEquals(5.0, r.<Double>getAs("voxel_z_mm"), 1e-12);
             assertEquals("infnet-compact", r.getAs("model"));
             assertTrue(r.<String>getAs("model_version").matches("[0-9a-f]{12}"));
-            assertTrue(r.<String>getAs("engine").startsWith("PyTorch"), r.<String>getAs("engine"));
+            assertTrue(r.<String>getAs("engine").startsWith("ONNX Runtime"), r.<String>getAs("engine"));
             assertFalse(r.<Boolean>getAs("reused"));
             assertNull(r.getAs("ggo_ml"), "GGO only when asked");
             Path ct = cts.get(i);
