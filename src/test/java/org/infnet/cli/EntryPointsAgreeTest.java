@@ -1,5 +1,6 @@
 package org.infnet.cli;
 
+import org.infnet.command.RunCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,9 +46,8 @@ class EntryPointsAgreeTest {
         try (Context ctx = new Context(CommandService.class, InfNetService.class)) {
             ImagePlus imp = IJ.openImage(input.toString());
             @SuppressWarnings("unchecked")
-            Img<FloatType> prob = (Img<FloatType>) ctx.service(CommandService.class).run(SegmentLungInfection.class,
-                    true, Map.of("image", ImageConversions.toSegmentationInput(imp), "model", "infnet-compact",
-                            "overlay", false)).get().getOutput("probability");
+            Img<FloatType> prob = (Img<FloatType>) RunCommand.run(ctx, SegmentLungInfection.class, Map.of("image", ImageConversions.toSegmentationInput(imp), "model", "infnet-compact",
+                            "overlay", false)).getOutput("probability");
             command = InfectionSegmenter.floats(prob);
         }
 
