@@ -41,7 +41,6 @@ public final class Main {
                 case "pseudo-label" -> PseudoLabelCli.run(rest, out);
                 case "train-multiclass" -> TrainMultiClassCli.run(rest, out);
                 case "evaluate" -> EvaluateCli.run(rest, out);
-                case "bench" -> BenchCli.run(rest, out);
                 case "macro" -> MacroCli.run(rest, out);
                 case "gui" -> GuiCli.run(rest, out);
                 case "import-pytorch" -> ImportCli.run(rest, out);
@@ -78,8 +77,6 @@ public final class Main {
                 "            [--intercept C]   16/32-bit and NIfTI values v are HU v + C (e.g. -1024 for HU + 1024 exports)",
                 "            (-- ends the options; --help or -h after any command prints this)",
                 "  evaluate  --pred DIR --gt DIR [--class 1|ggo|2|consolidation] [--csv FILE] [--strict]",
-                "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
-                "            | --volume 300 [--format nifti|png] | --rss 1000 | --train [--arch A ...] [--train-batch 4] [--steps 4]",
                 "  export-onnx MODEL --output FILE.onnx [--multiclass]   the network as ONNX (opset 17, dynamic batch)",
                 "  import-pytorch FILE.pth --arch infnet-res2net50|multiclass-unet --output DIR [--name NAME]",
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",
