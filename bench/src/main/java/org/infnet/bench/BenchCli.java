@@ -17,9 +17,8 @@ import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
 import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.ModelLocator;
-import org.infnet.nn.CompositeBlock;
-import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
+import org.infnet.nn.MacCount;
 
 /**
  * {@code bench}: timings of the product's own code paths, one mode per call.
@@ -93,7 +92,7 @@ public final class BenchCli {
             try (InfNetModel m = open(spec)) {
                 long params = m.parameters().values().stream().filter(p -> !p.getName().startsWith("running"))
                         .mapToLong(p -> p.getArray().size()).sum();
-                double gmacs = CompositeBlock.countMacs(m.net(), m.manager(), InfNet.inputShape(1, 352)) / 1e9;
+                double gmacs = MacCount.of(m.net().config(), 352)[1] / 1e9;
                 if (engines.contains(InferenceEngine.PYTORCH)) {
                     m.freeze();
                 }
