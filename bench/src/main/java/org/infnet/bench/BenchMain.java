@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.infnet.cli.Args;
+import org.infnet.cli.Main;
 import org.infnet.engine.DjlDefaults;
 import org.infnet.phantom.MakeTestImages;
 
@@ -30,23 +31,12 @@ public final class BenchMain {
         System.setProperty("java.awt.headless", "true");
         DjlDefaults.apply(false);
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
-        try {
-            return switch (argv[0]) {
-                case "bench" -> BenchCli.run(rest, out);
-                case "make-test-images" -> makeTestImages(rest, out);
-                case "readme-picture" -> ReadmePicture.run(rest, out);
-                default -> throw new Args.UsageException("unknown command '" + argv[0] + "'\n" + usage());
-            };
-        } catch (Args.HelpRequested e) {
-            out.println(usage());
-            return 0;
-        } catch (Args.UsageException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (Exception | LinkageError e) {
-            err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        }
+        return Main.guarded(() -> switch (argv[0]) {
+            case "bench" -> BenchCli.run(rest, out);
+            case "make-test-images" -> makeTestImages(rest, out);
+            case "readme-picture" -> ReadmePicture.run(rest, out);
+            default -> throw new Args.UsageException("unknown command '" + argv[0] + "'\n" + usage());
+        }, out, err, BenchMain::usage, false);
     }
 
     /** {@code make-test-images [DIR]}: writes the synthetic test set ({@link MakeTestImages}, default test-images). */
