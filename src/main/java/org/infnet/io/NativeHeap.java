@@ -19,15 +19,14 @@ import javax.management.ObjectName;
  * that a Fiji session gets the engine's scratch memory back between jobs (compact model at batch 4: 347 MB just
  * after a trim against 586-650 MB around it, in a {@code bench --rss 1000} run while segmentations trimmed). The
  * core does not call it: the next batch faults the same memory in again, which costs more than the trim itself
- * ({@code bench/java/TrimCost.java}: a trim every 8 batches of 4 slices costs 11.6 % of the time, 42 ms for the
+ * ({@code org.infnet.bench.ab.TrimCost}: a trim every 8 batches of 4 slices costs 11.6 % of the time, 42 ms for the
  * trim and 123 ms more for the batch after it). Where the command does not exist (an older JVM, another C library)
- * it is a no-op; {@code -Dinfnet.trimNativeHeap=false} turns it off.
+ * it is a no-op.
  *
  * <p>{@link #resetPeak()} and {@link #peakMb()} let a benchmark read the peak RSS of a stretch of a run.
  */
 public final class NativeHeap {
 
-    private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("infnet.trimNativeHeap"));
     private static volatile boolean unavailable;
     private static double peakBeforeReset;
 
@@ -37,10 +36,10 @@ public final class NativeHeap {
      * Trims the native heap now.
      *
      * @return the JVM's report (e.g. {@code "Trim native heap: RSS+Swap: 620M->450M (-170M)"}), or null when
-     *     trimming is off or not available on this JVM
+     *     trimming is not available on this JVM
      */
     public static String trim() {
-        if (!ENABLED || unavailable) {
+        if (unavailable) {
             return null;
         }
         try {

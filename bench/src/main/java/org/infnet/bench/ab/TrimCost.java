@@ -1,11 +1,13 @@
+package org.infnet.bench.ab;
+
 import java.util.*;
 import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.model.*; import org.infnet.phantom.*;
 // What a native-heap trim costs the inference that follows it: the bundled compact model on 512x512 phantom slices,
 // batch B (4), in cycles of K (8) batches with a trim before each cycle; prints the trim's own time and the mean time of
 // each batch position in the cycle (position 0 follows the trim and faults the freed pages in again), then the cost
 // of one trim per cycle as a fraction of the cycle (why the inference core does not trim). From the repository root,
-// after `mvn -B -ntp -q package -DskipTests`:
-//   java -cp "target/classes:target/lib/*" bench/java/TrimCost.java [CYCLES] [K] [B]
+// after `mvn install` and `mvn -f bench/pom.xml package`:
+//   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.TrimCost [CYCLES] [K] [B]
 public class TrimCost {
   public static void main(String[] a) throws Exception {
     int cycles = a.length > 0 ? Integer.parseInt(a[0]) : 30;

@@ -1,11 +1,15 @@
-import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*;
+package org.infnet.bench.ab;
+
+import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*; import ai.djl.training.ParameterStore;
 import java.nio.file.*; import java.util.*; import java.util.regex.*;
 import org.infnet.model.*; import org.infnet.nn.*;
 // Op-level profile of one model's inference through the product's parameter store (libtorch's profiler): times 3 runs,
 // records 3 more, and prints the total time per run of the main operators. The pass is the segmentation's
-// (InfNet.segment: lateral map 2 only); -Dprofile.all=true profiles the full forward with all five maps. From the
+// (InfNet.segment: lateral map 2 only); -Dprofile.all=true profiles the full forward with all five maps;
+// -Dprofile.nchw=true serves the weights through DJL's plain ParameterStore (NCHW, no channels-last copies, no
+// folded batch norms: the product's path before those optimisations) instead of the model's frozen weights. From the
 // repository root:
-//   java [-Dinfnet.nchw=true] [-Dprofile.all=true] -cp "target/classes:target/lib/*" bench/java/ProfileOps.java BATCH THREADS TRACE.json [MODEL | arch:ARCH]
+//   java [-Dprofile.nchw=true] [-Dprofile.all=true] -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.ProfileOps BATCH THREADS TRACE.json [MODEL | arch:ARCH]
 // e.g. `... ProfileOps.java 1 2 /tmp/full.json arch:infnet-res2net50` (the README's per-operator figures).
 public class ProfileOps {
   static final String[] OPS = {"aten::conv2d", "aten::batch_norm", "aten::matmul", "aten::add", "aten::relu",
@@ -19,8 +23,10 @@ public class ProfileOps {
         : ModelLocator.open(spec, Device.cpu()); NDManager sub = m.manager().newSubManager()) {
       m.freeze();
       NDArray x = sub.randomUniform(0, 1, new Shape(b, 3, 352, 352));
+      boolean nchw = Boolean.getBoolean("profile.nchw");
       Runnable r = () -> { try (NDManager s2 = sub.newSubManager()) { NDArray y = x.duplicate(); y.attach(s2);
-        (Boolean.getBoolean("profile.all") ? m.net().forward(m.parameterStore(s2), new NDList(y), false).get(InfNet.MAP2) : m.net().segment(m.parameterStore(s2), y, false).head()).toFloatArray(); } };
+        ParameterStore ps = nchw ? new ParameterStore(s2, false) : m.parameterStore(s2);
+        (Boolean.getBoolean("profile.all") ? m.net().forward(ps, new NDList(y), false).get(InfNet.MAP2) : m.net().segment(ps, y, false).head()).toFloatArray(); } };
       for (int i = 0; i < 3; i++) r.run();
       long t0 = System.nanoTime(); for (int i = 0; i < 3; i++) r.run();
       System.out.printf(Locale.ROOT, "%.1f ms per slice (batch %d, %s threads)%n", (System.nanoTime() - t0) / 1e6 / 3 / b, b, a[1]);

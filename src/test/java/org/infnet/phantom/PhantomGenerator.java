@@ -472,9 +472,26 @@ public final class PhantomGenerator {
 
     private static PhantomSlice render(Anatomy a, List<Lesion> lesions, Params p, double z, double zNorm, double zUnits,
             Random rnd) {
-        int s = p.size(), n = s * s;
-        float[] hu = new float[n];
-        byte[] lung = new byte[n];
+        int s = p.size();
+        float[] hu = new float[s * s];
+        byte[] lung = new byte[s * s];
+        paintChest(a, hu, lung, s, zNorm);
+        paintMediastinum(a, hu, lung, s, zNorm);
+        double zc = zUnits * s;
+        float[] vessel = paintVesselsAndBronchi(a, hu, lung, s, zc);
+        Labels labels = paintLesions(lesions, hu, lung, vessel, s, z, zUnits, zc);
+        float[] out = blurAndAddNoise(hu, s, p.noiseHu(), rnd);
+        return oriented(p.orientation(), s, out, labels.infection(), labels.classes(), lung);
+    }
+
+    /** The infection mask (0/1) and the class map (0, GGO, consolidation) of a slice. */
+    private record Labels(byte[] infection, byte[] classes) {}
+
+    /**
+     * Air, skin, subcutaneous fat, muscle, and inside the thoracic cavity the lungs (marked in {@code lung}, with their
+     * dependent density gradient and texture) or mediastinal fat, and the ribs in the chest wall.
+     */
+    private static void paintChest(Anatomy a, float[] hu, byte[] lung, int s, double zNorm) {
         double inv = 1.0 / s;
         long ns = a.noiseSeed();
         for (int y = 0; y < s; y++) {
@@ -515,10 +532,15 @@ public final class PhantomGenerator {
                 hu[i] = (float) val;
             }
         }
-        paintMediastinum(a, hu, lung, s, zNorm);
-        // vessels and bronchi, cut from the 3D trees, inside the lungs only
+    }
+
+    /**
+     * Vessels and bronchi, cut from the 3D trees at height {@code zc} (pixels), inside the lungs only; returns the
+     * fraction of each pixel taken by a vessel or a bronchial wall (lesions do not show through it).
+     */
+    private static float[] paintVesselsAndBronchi(Anatomy a, float[] hu, byte[] lung, int s, double zc) {
+        int n = s * s;
         float[] vf = new float[n];
-        double zc = zUnits * s;
         for (Tube t : a.vessels()) {
             double rp = t.r() * s, amp = Math.min(1, rp / 0.55), eff = Math.max(rp, 0.55);
             tube(t, s, zc, eff + 1, (i, d) -> {
@@ -547,7 +569,18 @@ public final class PhantomGenerator {
                 vf[i] = Math.max(vf[i], wall[i]);
             }
         }
-        // lesions
+        return vf;
+    }
+
+    /**
+     * Lesions inside the lungs: ground glass (with crazy paving) added to the parenchyma away from vessels,
+     * consolidations replacing it (with air bronchograms); a pixel is infected where a lesion's membership reaches
+     * one half.
+     */
+    private static Labels paintLesions(List<Lesion> lesions, float[] hu, byte[] lung, float[] vf, int s, double z,
+            double zUnits, double zc) {
+        int n = s * s;
+        double inv = 1.0 / s;
         float[] dist = pleuraDistance(lung, s);
         float[] ggoAdd = new float[n], consM = new float[n], consHu = new float[n], airM = new float[n];
         byte[] cls = new byte[n];
@@ -595,20 +628,31 @@ public final class PhantomGenerator {
                 hu[i] = h;
             }
         }
-        // partial volume blur, then correlated noise
+        return new Labels(inf, cls);
+    }
+
+    /** Partial volume blur, then correlated noise of {@code noiseHu} (HU, none when 0). */
+    private static float[] blurAndAddNoise(float[] hu, int s, double noiseHu, Random rnd) {
+        int n = s * s;
         float[] out = binomialBlur(hu, s, s);
-        if (p.noiseHu() > 0) {
+        if (noiseHu > 0) {
             float[] noise = new float[n];
             for (int i = 0; i < n; i++) {
                 noise[i] = (float) rnd.nextGaussian();
             }
             noise = binomialBlur(noise, s, s); // std shrinks by 0.375 per 2D binomial pass
-            float k = (float) (p.noiseHu() / 0.375);
+            float k = (float) (noiseHu / 0.375);
             for (int i = 0; i < n; i++) {
                 out[i] += k * noise[i];
             }
         }
-        switch (p.orientation()) {
+        return out;
+    }
+
+    /** The slice in {@code orientation} (rendered with the spine down). */
+    private static PhantomSlice oriented(Orientation orientation, int s, float[] out, byte[] inf, byte[] cls,
+            byte[] lung) {
+        switch (orientation) {
             case SPINE_LEFT -> {
                 out = rotateCw(out, s);
                 inf = rotateCw(inf, s);

@@ -1,4 +1,4 @@
-package org.infnet.cli;
+package org.infnet.bench;
 
 import ij.ImagePlus;
 import ij.io.FileSaver;
@@ -6,8 +6,10 @@ import ij.process.ColorProcessor;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.infnet.cli.Args;
 import org.infnet.io.GrayImage;
 import org.infnet.io.ImageFiles;
 
@@ -15,8 +17,9 @@ import org.infnet.io.ImageFiles;
  * Draws the README's picture: one CT slice, the slice with the predicted infection (red fill) and the ground
  * truth (green outline) overlaid, and the predicted mask, side by side with captions.
  *
- * <p>Usage: {@code ReadmePicture SLICE.png MASK.png GT.png OUT.png}, where {@code MASK.png} is the {@code _mask.png}
- * that {@code segment} wrote for {@code SLICE.png} (0/255) and {@code GT.png} the slice's ground truth (0/255);
+ * <p>Usage: {@code readme-picture SLICE.png MASK.png GT.png OUT.png} ({@link BenchMain}), where {@code MASK.png} is
+ * the {@code _mask.png} that {@code segment} wrote for {@code SLICE.png} (0/255) and {@code GT.png} the slice's ground
+ * truth (0/255);
  * {@code doc/readme-picture.sh} runs the whole chain on a test image. All three inputs must have one size.
  */
 public final class ReadmePicture {
@@ -27,23 +30,22 @@ public final class ReadmePicture {
     private ReadmePicture() {
     }
 
-    /** Entry point, see the class comment. */
-    public static void main(String[] args) throws IOException {
+    /** {@code readme-picture SLICE.png MASK.png GT.png OUT.png}, see the class comment. */
+    static int run(String[] args, PrintStream out) throws IOException {
         if (args.length != 4) {
-            System.err.println("usage: ReadmePicture SLICE.png MASK.png GT.png OUT.png");
-            System.exit(2);
+            throw new Args.UsageException("usage: readme-picture SLICE.png MASK.png GT.png OUT.png");
         }
-        System.setProperty("java.awt.headless", "true");
         ColorProcessor cp = compose(ImageFiles.read(Path.of(args[0])), ImageFiles.read(Path.of(args[1])),
                 ImageFiles.read(Path.of(args[2])), Path.of(args[0]).getFileName().toString());
-        Path out = Path.of(args[3]);
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
+        Path file = Path.of(args[3]);
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
         }
-        if (!new FileSaver(new ImagePlus("readme", cp)).saveAsPng(out.toString())) {
-            throw new IOException("could not write " + out);
+        if (!new FileSaver(new ImagePlus("readme", cp)).saveAsPng(file.toString())) {
+            throw new IOException("could not write " + file);
         }
-        System.out.println("wrote " + out + " (" + cp.getWidth() + "x" + cp.getHeight() + ")");
+        out.println("wrote " + file + " (" + cp.getWidth() + "x" + cp.getHeight() + ")");
+        return 0;
     }
 
     /** The three panels with captions; {@code mask} and {@code gt} are taken as set where {@code > 128}. */

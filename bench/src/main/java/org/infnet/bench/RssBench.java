@@ -1,4 +1,4 @@
-package org.infnet.cli;
+package org.infnet.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
+import org.infnet.cli.Args;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.model.InferenceEngine;
 import org.infnet.infer.Progress;

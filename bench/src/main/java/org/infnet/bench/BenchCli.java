@@ -1,4 +1,4 @@
-package org.infnet.cli;
+package org.infnet.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.infnet.cli.Args;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
 import org.infnet.io.NativeHeap;
@@ -16,9 +17,8 @@ import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
 import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.ModelLocator;
-import org.infnet.nn.CompositeBlock;
-import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
+import org.infnet.nn.MacCount;
 
 /**
  * {@code bench}: timings of the product's own code paths, one mode per call.
@@ -37,11 +37,11 @@ import org.infnet.nn.InfNetConfig;
  * Every mode ends with the process's peak RSS and prints its headline numbers as {@code figure,KEY,VALUE}
  * lines, the format {@code bench/run_all.sh} joins with the Python original's.
  */
-final class BenchCli {
+public final class BenchCli {
 
     private BenchCli() {}
 
-    static int run(String[] argv, PrintStream out) throws Exception {
+    public static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("model", "arch", "batch", "runs", "warmup", "volume", "format", "rss", "steps",
                 "train-batch", "scales", "keep", "streams", "pause", "engine", "onnx-threads", "torch-threads"),
                 Set.of("train", "gc", "trim", "maps"));
@@ -92,7 +92,7 @@ final class BenchCli {
             try (InfNetModel m = open(spec)) {
                 long params = m.parameters().values().stream().filter(p -> !p.getName().startsWith("running"))
                         .mapToLong(p -> p.getArray().size()).sum();
-                double gmacs = CompositeBlock.countMacs(m.net(), m.manager(), InfNet.inputShape(1, 352)) / 1e9;
+                double gmacs = MacCount.of(m.net().config(), 352)[1] / 1e9;
                 if (engines.contains(InferenceEngine.PYTORCH)) {
                     m.freeze();
                 }

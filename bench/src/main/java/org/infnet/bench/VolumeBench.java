@@ -1,4 +1,4 @@
-package org.infnet.cli;
+package org.infnet.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.infnet.cli.Args;
 import org.infnet.io.AtomicFiles;
 import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.io.ImageFiles;
 import org.infnet.model.InfNetModel;
+import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
 import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.ModelLocator;
@@ -56,7 +58,10 @@ final class VolumeBench {
             String spec = a.get("model", ModelLocator.DEFAULT);
             double best = 0;
             int bestBatch = 0;
-            int streams = SegmentCli.streams(a, ai.djl.Device.cpu());
+            int streams = a.integer("streams", Runtime.getRuntime().availableProcessors());
+            if (streams > 1) {
+                Engines.setIntraOpThreads(1); // as segment --streams N does
+            }
             out.println("streams: " + streams + (streams > 1 ? " (engine at one thread per operation)" : ""));
             InferenceEngine engine = BenchCli.engines(a, InferenceEngine.DEFAULT.id()).get(0);
             if (!a.has("onnx-threads")) {

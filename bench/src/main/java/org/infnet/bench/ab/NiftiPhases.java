@@ -1,10 +1,12 @@
+package org.infnet.bench.ab;
+
 import java.nio.file.*; import java.util.*;
 import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.io.nifti.*; import org.infnet.model.*;
 import org.infnet.phantom.*;
 // Times the phases of `segment VOLUME.nii.gz` (FileSegmentation's NIfTI path) one by one on a 300-slice 512x512
 // int16 phantom: read (gunzip + decode), HU -> unit window, network (2 streams x 1 thread, batch 4), probability and
-// mask writes. From the repository root, after `mvn -B -ntp -q package -DskipTests`:
-//   java -cp "target/classes:target/lib/*" bench/java/NiftiPhases.java [SLICES] [REPS]
+// mask writes. From the repository root, after `mvn install` and `mvn -f bench/pom.xml package`:
+//   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.NiftiPhases [SLICES] [REPS]
 public class NiftiPhases {
   public static void main(String[] a) throws Exception {
     int depth = a.length > 0 ? Integer.parseInt(a[0]) : 300;

@@ -1,5 +1,7 @@
+package org.infnet.bench.ab;
+
 // Burden of a phantom volume with known truth: true infection masks + our lung segmentation, through NIfTI.
-// Run from the repository root after `mvn package`: java -cp "target/classes:target/lib/*" bench/java/BurdenTable.java
+// Run from the repository root after `mvn install` and `mvn -f bench/pom.xml package`: java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.BurdenTable
 import java.nio.file.*; import java.util.Locale;
 import org.infnet.phantom.*; import org.infnet.analysis.*; import org.infnet.io.nifti.*;
 public class BurdenTable { public static void main(String[] a) throws Exception {

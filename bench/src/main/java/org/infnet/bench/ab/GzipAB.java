@@ -1,11 +1,13 @@
+package org.infnet.bench.ab;
+
 import java.io.*; import java.nio.file.*; import java.util.*; import java.util.zip.*;
 import org.infnet.io.ParallelGzip; import org.infnet.io.nifti.NiftiReader;
 // Times reading a .nii.gz volume (NiftiReader.read) and re-compressing its bytes with each ParallelGzip.Compression,
 // and with Huffman coding only (zlib's HUFFMAN_ONLY strategy, 4 MB members on the same threads; the product's
 // setting for float32 before it moved to stored blocks).
-// For the README's figures: `java -jar target/Inf_Net.jar bench --volume 300 --format nifti --batch 4 --keep K`, then
+// For the README's figures: `java -jar bench/target/Inf_Net-bench.jar bench --volume 300 --format nifti --batch 4 --keep K`, then
 // `java -jar target/Inf_Net.jar segment K/input/phantom.nii.gz --output P`, then from the repository root:
-//   java -cp "target/classes:target/lib/*" bench/java/GzipAB.java P/phantom_prob.nii.gz [THREADS]
+//   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.GzipAB P/phantom_prob.nii.gz [THREADS]
 // (the read time of the HU input itself: the same with K/input/phantom.nii.gz)
 public class GzipAB {
   public static void main(String[] a) throws Exception {

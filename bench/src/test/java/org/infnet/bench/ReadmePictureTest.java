@@ -1,4 +1,4 @@
-package org.infnet.cli;
+package org.infnet.bench;
 
 import static org.junit.jupiter.api.Assertions.*;
 

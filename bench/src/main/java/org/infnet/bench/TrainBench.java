@@ -1,4 +1,4 @@
-package org.infnet.cli;
+package org.infnet.bench;
 
 import ai.djl.Device;
 import java.io.PrintStream;
@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.infnet.cli.Args;
 import org.infnet.io.HuWindow;
 import org.infnet.model.InfNetModel;
 import org.infnet.nn.InfNetConfig;

@@ -1,9 +1,11 @@
+package org.infnet.bench.ab;
+
 import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*;
 import java.util.*; import java.util.concurrent.*;
 import org.infnet.model.*; import org.infnet.nn.*;
 // Network-only ms per 352x352 slice of a model (default: the bundled compact one): one stream with T intra-op threads
-// vs S Java threads (streams) sharing the model. Run from the repository root after `mvn package`:
-//   java -cp "target/classes:target/lib/*" bench/java/StreamsAB.java BATCH INTRA_OP_THREADS STREAMS RUNS [MODEL | arch:ARCH]
+// vs S Java threads (streams) sharing the model. Run from the repository root after `mvn install` and `mvn -f bench/pom.xml package`:
+//   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.StreamsAB BATCH INTRA_OP_THREADS STREAMS RUNS [MODEL | arch:ARCH]
 public class StreamsAB {
   public static void main(String[] a) throws Exception {
     int b = Integer.parseInt(a[0]), intra = Integer.parseInt(a[1]), streams = Integer.parseInt(a[2]), runs = Integer.parseInt(a[3]);

@@ -1,6 +1,8 @@
+package org.infnet.bench.ab;
+
 // Quick A/B checks on the inference path, timed in CPU seconds of this process (robust on a shared machine),
-// single-threaded engine. Run from the repository root after `mvn package`:
-//   java -cp "target/classes:target/lib/*" bench/java/InferAB.java [slices=8] [runs=3]
+// single-threaded engine. Run from the repository root after `mvn install` and `mvn -f bench/pom.xml package`:
+//   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.InferAB [slices=8] [runs=3]
 // 1) gzip level for the NIfTI outputs (prob float32, mask uint8): default (6) vs BEST_SPEED (1), time and size;
 // 2) share of the Java pre/post-processing (window, resize in, encode, resize back, threshold) in a slice;
 // (bf16: bench/python/bf16_ab.py; DJL cannot cast an initialised block, and swapping its parameter arrays to bf16

@@ -1,7 +1,9 @@
+package org.infnet.bench.ab;
+
 // Times the per-slice file work of `segment` on a folder of 512x512 PNG slices: opening each (ImageFiles.open), writing
 // a mask PNG (a realistic mask: two disks of 255 on 0) and a float32 probability TIFF, three rounds. From the
-// repository root, after `java -jar target/Inf_Net.jar bench --volume 300 --format png --keep K`:
-//   java -cp "target/classes:target/lib/*" bench/java/SliceWrites.java K/input
+// repository root, after `java -jar bench/target/Inf_Net-bench.jar bench --volume 300 --format png --keep K`:
+//   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.SliceWrites K/input
 import java.nio.file.*; import java.util.*; import org.infnet.io.*;
 public class SliceWrites {
   public static void main(String[] a) throws Exception {

@@ -1,8 +1,10 @@
+package org.infnet.bench.ab;
+
 import java.nio.file.*; import java.util.*; import org.infnet.io.nifti.*;
 // Times NiftiWriter.writeFloat32 of a 300-slice 512x512 float32 volume (random values, as incompressible as
 // probabilities) to a .nii.gz in a temporary folder, six writes in one JVM. From the repository root:
-//   java -cp "JAR_OR_target/classes:target/lib/*" bench/java/WriteProb.java
-// (run it with an older jar first on the class path to compare builds).
+//   java -cp "[OLDER_JAR:]bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.WriteProb
+// (an older product jar first on the class path measures that build).
 public class WriteProb {
   public static void main(String[] a) throws Exception {
     int w = 512, h = 512, d = 300;
