@@ -22,7 +22,7 @@ import javax.tools.ToolProvider;
 public class JarAB {
   static final String RUNNER = """
       import ai.djl.Device; import java.nio.file.*; import java.util.*; import java.util.concurrent.*;
-      import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.model.*;
+      import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.image.*; import org.infnet.model.*;
       public class JarABRunner implements java.util.function.IntToDoubleFunction {
         final InfNetModel m; final SlicePredictor p; final String mode; final List<UnitSlice> batch = new ArrayList<>();
         final ExecutorService ex = Executors.newFixedThreadPool(2);

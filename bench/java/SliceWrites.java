@@ -2,7 +2,7 @@
 // a mask PNG (a realistic mask: two disks of 255 on 0) and a float32 probability TIFF, three rounds. From the
 // repository root, after `java -jar target/Inf_Net.jar bench --volume 300 --format png --keep K`:
 //   java -cp "target/classes:target/lib/*" bench/java/SliceWrites.java K/input
-import java.nio.file.*; import java.util.*; import org.infnet.io.*;
+import java.nio.file.*; import java.util.*; import org.infnet.io.*; import org.infnet.image.*;
 public class SliceWrites {
   public static void main(String[] a) throws Exception {
     List<Path> files = new ArrayList<>();

@@ -8,7 +8,7 @@ import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.infnet.io.GrayImage;
+import org.infnet.image.GrayImage;
 import org.infnet.io.ImageFiles;
 
 /**

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.InfNetModel;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.phantom.PhantomGenerator;

@@ -14,7 +14,7 @@ import net.imglib2.img.array.ArrayImgs;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.Progress;
 import org.infnet.infer.TestModels;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.InfNetModel;
 import org.infnet.train.data.Sample;
 import org.junit.jupiter.api.Test;

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.infnet.io.GrayImage;
-import org.infnet.io.HuWindow;
+import org.infnet.image.GrayImage;
+import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 
 /**

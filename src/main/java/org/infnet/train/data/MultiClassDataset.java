@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.infnet.io.GrayImage;
-import org.infnet.io.HuWindow;
+import org.infnet.image.GrayImage;
+import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 
 /**

@@ -1,6 +1,6 @@
 package org.infnet.train.data;
 
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 
 /**
  * One sample of the multi-class layout ({@code MultiClassInfection-Train}): CT slice, infection prior and

@@ -1,6 +1,6 @@
 package org.infnet.train.data;
 
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 
 /**
  * One training sample of the Inf-Net layout, at a given size.
