@@ -40,6 +40,21 @@ public final class MultiClassDataset {
         return index.names();
     }
 
+    /** This data set with its priors from {@code priors}, as a {@link TrainingSet}. */
+    public TrainingSet<MultiClassSample> withPriors(PriorSource priors) {
+        return new TrainingSet<>() {
+            @Override
+            public List<String> names() {
+                return MultiClassDataset.this.names();
+            }
+
+            @Override
+            public List<MultiClassSample> load(Collection<String> names) throws IOException {
+                return MultiClassDataset.this.load(names, priors);
+            }
+        };
+    }
+
     /** Loads the named samples at their native sizes with priors from {@code priors}. */
     public List<MultiClassSample> load(Collection<String> names, PriorSource priors) throws IOException {
         List<MultiClassSample> out = new ArrayList<>(names.size());
