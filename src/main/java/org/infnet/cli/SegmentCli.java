@@ -9,7 +9,7 @@ import java.util.Set;
 import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.Progress;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;

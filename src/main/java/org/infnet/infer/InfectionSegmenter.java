@@ -19,8 +19,8 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.infnet.io.HuWindow;
-import org.infnet.io.Workers;
+import org.infnet.image.HuWindow;
+import org.infnet.util.Workers;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
 

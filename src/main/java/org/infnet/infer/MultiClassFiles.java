@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 import org.infnet.io.ImageFiles;
 
 /**

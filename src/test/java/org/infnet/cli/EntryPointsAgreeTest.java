@@ -17,7 +17,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.command.InfNetService;
 import org.infnet.command.SegmentLungInfection;
 import org.infnet.infer.InfectionSegmenter;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.ImageConversions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;

@@ -41,7 +41,7 @@ class MultiClassSegmenterTest {
         try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
                 MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             MultiClassSegmenter.Result r = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
-                    org.infnet.io.HuWindow.LUNG, 2)).segment(slice(45, 37, 3), Progress.NONE);
+                    org.infnet.image.HuWindow.LUNG, 2)).segment(slice(45, 37, 3), Progress.NONE);
             assertArrayEquals(new long[] {45, 37, 3}, r.labels().dimensionsAsLongArray());
             assertEquals(3, r.probabilities().size());
             float[][] p = new float[3][];
@@ -60,7 +60,7 @@ class MultiClassSegmenterTest {
             }
             // the prior is the infection model's own probability of the same slices
             float[] prior = InfectionSegmenter.floats(r.prior());
-            var seg = new InfectionSegmenter(inf, new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, 2))
+            var seg = new InfectionSegmenter(inf, new InfectionSegmenter.Options(0.5, org.infnet.image.HuWindow.LUNG, 2))
                     .segment(slice(45, 37, 3), Progress.NONE);
             assertArrayEquals(InfectionSegmenter.floats(seg.probability()), prior, 1e-6f);
         }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 import org.infnet.train.data.EdgeMaps;
 

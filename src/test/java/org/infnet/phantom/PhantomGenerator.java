@@ -3,7 +3,7 @@ package org.infnet.phantom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 
 /**
  * Seeded, deterministic generator of synthetic axial chest CT slices and volumes in Hounsfield

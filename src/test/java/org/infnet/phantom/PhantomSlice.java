@@ -1,6 +1,6 @@
 package org.infnet.phantom;
 
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 
 /**
  * One synthetic axial chest CT slice with its ground truth.

@@ -1,7 +1,7 @@
 package org.infnet.phantom;
 
 import java.util.Arrays;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 
 /**
  * A synthetic chest CT volume (stack of axial slices) with ground truth.

@@ -12,7 +12,7 @@ import java.util.Set;
 import org.infnet.cli.Args;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
-import org.infnet.io.NativeHeap;
+import org.infnet.engine.NativeHeap;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
 import org.infnet.onnx.OnnxNetwork;

@@ -10,7 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.infnet.cli.Args;
-import org.infnet.io.GrayImage;
+import org.infnet.image.GrayImage;
 import org.infnet.io.ImageFiles;
 
 /**

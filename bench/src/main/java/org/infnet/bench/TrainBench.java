@@ -7,14 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.infnet.cli.Args;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.InfNetModel;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.phantom.PhantomGenerator;
 import org.infnet.phantom.PhantomSlice;
 import org.infnet.phantom.PhantomVolume;
 import org.infnet.train.Adam;
-import org.infnet.train.InfNetTrainer;
+import org.infnet.train.InfNetObjective;
 import org.infnet.train.TrainConfig;
 import org.infnet.train.data.EdgeMaps;
 import org.infnet.train.data.Sample;
@@ -22,7 +22,7 @@ import org.infnet.train.data.Sample;
 /**
  * {@code bench --train [--arch A ...] [--train-batch 4] [--steps 4] [--warmup 1] [--scales 0.75,1,1.25]}:
  * training images per second per scale, for randomly initialised networks of each architecture (default both
- * presets), through {@link InfNetTrainer#benchmarkStep} (the trainer's own step: encode, resize, forward, the
+ * presets), through {@link InfNetObjective#benchmarkStep} (the trainer's own step: encode, resize, forward, the
  * paper's loss, backward, clamped Adam). Sides are the trainer's, {@link TrainConfig#sideFor} of 352 (0.75,
  * 1, 1.25 give 256, 352, 448, as the original). A batch of phantom slices with their infection masks and
  * edge maps; {@code warmup} untimed steps per scale, then the median of {@code steps} timed steps.
@@ -51,13 +51,13 @@ final class TrainBench {
                     int s = base.sideFor(rate);
                     double first = Double.NaN;
                     for (int i = 0; i < warmup; i++) {
-                        first = InfNetTrainer.benchmarkStep(model, adam, samples, base.trainSize(), s);
+                        first = InfNetObjective.benchmarkStep(model, adam, samples, base.trainSize(), s);
                     }
                     double[] t = new double[steps];
                     double loss = Double.NaN;
                     for (int i = 0; i < steps; i++) {
                         long t0 = System.nanoTime();
-                        loss = InfNetTrainer.benchmarkStep(model, adam, samples, base.trainSize(), s);
+                        loss = InfNetObjective.benchmarkStep(model, adam, samples, base.trainSize(), s);
                         t[i] = (System.nanoTime() - t0) / 1e9;
                         if (Double.isNaN(first)) {
                             first = loss;

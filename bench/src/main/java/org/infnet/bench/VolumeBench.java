@@ -110,7 +110,7 @@ final class VolumeBench {
             int streams) throws IOException {
         List<Path> files = FileSegmentation.expand(List.of(input));
         FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
-                new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, batch), engine), false);
+                new InfectionSegmenter.Options(0.5, org.infnet.image.HuWindow.LUNG, batch), engine), false);
         job.segmentAll(files, outDir, files, streams, (f, w) -> { });
     }
 

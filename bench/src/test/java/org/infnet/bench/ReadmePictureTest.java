@@ -3,8 +3,8 @@ package org.infnet.bench;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ij.process.ColorProcessor;
-import org.infnet.io.Calibration3D;
-import org.infnet.io.GrayImage;
+import org.infnet.image.Calibration3D;
+import org.infnet.image.GrayImage;
 import org.junit.jupiter.api.Test;
 
 class ReadmePictureTest {

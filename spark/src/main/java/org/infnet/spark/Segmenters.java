@@ -11,7 +11,7 @@ import org.infnet.analysis.LungSegmentation;
 import org.infnet.analysis.VolumeAnalysis;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.MultiClassSegmenter;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;

@@ -29,7 +29,7 @@ import org.infnet.analysis.LungSegmentation;
 import org.infnet.analysis.VolumeAnalysis;
 import org.infnet.analysis.VolumeBurden;
 import org.infnet.cli.Main;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.ImageConversions;
 import org.infnet.io.nifti.NiftiReader;
 import org.infnet.io.nifti.NiftiVolume;
 import org.infnet.phantom.PhantomGenerator;

@@ -10,7 +10,7 @@ package org.infnet.bench.ab;
 import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*; import ai.djl.training.ParameterStore;
 import java.io.*; import java.lang.management.ManagementFactory; import java.util.*; import java.util.zip.*;
 import net.imglib2.img.array.ArrayImgs;
-import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.model.*; import org.infnet.nn.*; import org.infnet.phantom.*;
+import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.image.*; import org.infnet.model.*; import org.infnet.nn.*; import org.infnet.phantom.*;
 public class InferAB {
   static double cpu() { return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9; }
   interface Job { void run() throws Exception; }

@@ -16,7 +16,7 @@ import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
 import org.infnet.io.AtomicFiles;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;

@@ -1,7 +1,7 @@
 package org.infnet.bench.ab;
 
 import java.nio.file.*; import java.util.*;
-import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.io.nifti.*; import org.infnet.model.*;
+import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.image.*; import org.infnet.io.nifti.*; import org.infnet.model.*;
 import org.infnet.phantom.*;
 // Times the phases of `segment VOLUME.nii.gz` (FileSegmentation's NIfTI path) one by one on a 300-slice 512x512
 // int16 phantom: read (gunzip + decode), HU -> unit window, network (2 streams x 1 thread, batch 4), probability and

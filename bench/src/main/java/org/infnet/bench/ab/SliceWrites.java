@@ -4,7 +4,7 @@ package org.infnet.bench.ab;
 // a mask PNG (a realistic mask: two disks of 255 on 0) and a float32 probability TIFF, three rounds. From the
 // repository root, after `java -jar bench/target/Inf_Net-bench.jar bench --volume 300 --format png --keep K`:
 //   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.SliceWrites K/input
-import java.nio.file.*; import java.util.*; import org.infnet.io.*;
+import java.nio.file.*; import java.util.*; import org.infnet.io.*; import org.infnet.image.*;
 public class SliceWrites {
   public static void main(String[] a) throws Exception {
     List<Path> files = new ArrayList<>();

@@ -1,7 +1,7 @@
 package org.infnet.bench.ab;
 
 import java.util.*;
-import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.model.*; import org.infnet.phantom.*;
+import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.image.*; import org.infnet.engine.NativeHeap; import org.infnet.model.*; import org.infnet.phantom.*;
 // What a native-heap trim costs the inference that follows it: the bundled compact model on 512x512 phantom slices,
 // batch B (4), in cycles of K (8) batches with a trim before each cycle; prints the trim's own time and the mean time of
 // each batch position in the cycle (position 0 follows the trim and faults the freed pages in again), then the cost

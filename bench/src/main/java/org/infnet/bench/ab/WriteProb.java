@@ -11,7 +11,7 @@ public class WriteProb {
     float[] f = new float[w * h * d];
     Random r = new Random(1);
     for (int i = 0; i < f.length; i++) f[i] = r.nextFloat();
-    NiftiGeometry g = NiftiGeometry.of(w, h, d, new org.infnet.io.Calibration3D(0.7, 0.7, 1.25, "mm"));
+    NiftiGeometry g = NiftiGeometry.of(w, h, d, new org.infnet.image.Calibration3D(0.7, 0.7, 1.25, "mm"));
     Path dir = Files.createTempDirectory("write-prob");
     Path out = dir.resolve("prob.nii.gz");
     StringBuilder s = new StringBuilder();

@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.engine;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

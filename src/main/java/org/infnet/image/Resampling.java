@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.image;
 
 /**
  * Resizing of 2D float images stored row-major ({@code index = x + width*y}).

@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.util;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.image;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -35,9 +35,6 @@ import net.imglib2.view.Views;
  * <p>All methods are stateless and thread-safe as long as the inputs are not mutated concurrently.
  */
 public final class ImageConversions {
-
-    /** Rec.601 luma weights used for RGB -> gray. */
-    public static final double LUMA_R = 0.299, LUMA_G = 0.587, LUMA_B = 0.114;
 
     private ImageConversions() {
     }
@@ -113,7 +110,7 @@ public final class ImageConversions {
     private static void lumaInto(int[] rgb, float[] out, int off) {
         for (int i = 0; i < rgb.length; i++) {
             int c = rgb[i];
-            out[off + i] = (float) (LUMA_R * ((c >> 16) & 0xff) + LUMA_G * ((c >> 8) & 0xff) + LUMA_B * (c & 0xff));
+            out[off + i] = (float) Luminance.ofRgb(c);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.image;
 
 import ij.ImagePlus;
 import ij.measure.Calibration;

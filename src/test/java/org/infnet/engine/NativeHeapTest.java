@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.engine;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.infnet.io;
+package org.infnet.image;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;

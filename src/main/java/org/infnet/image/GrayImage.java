@@ -1,7 +1,8 @@
-package org.infnet.io;
+package org.infnet.image;
 
 /**
- * A gray-level image (2D, or 3D stack) held as one float array, as read by {@link ImageFiles}.
+ * A gray-level image (2D, or 3D stack) held as one float array, as read by {@link
+ * org.infnet.io.ImageFiles}.
  *
  * <p>Contract: {@code width, height, depth >= 1}, {@code pixels.length == width*height*depth},
  * index {@code x + width*(y + height*z)}. {@code bitDepth} is the bit depth of the source file
@@ -32,6 +33,16 @@ public record GrayImage(int width, int height, int depth, int bitDepth, float[] 
         if (calibration == null) {
             throw new IllegalArgumentException("calibration must not be null");
         }
+    }
+
+    /** A single-slice, uncalibrated 32-bit image of {@code pixels} ({@code width * height} values). */
+    public static GrayImage of(float[] pixels, int width, int height) {
+        return new GrayImage(width, height, 1, 32, pixels, Calibration3D.UNCALIBRATED);
+    }
+
+    /** The values of the first slice ({@link #pixels} itself for a 2D image). */
+    public float[] firstSlice() {
+        return depth == 1 ? pixels : java.util.Arrays.copyOf(pixels, width * height);
     }
 
     /** True if the image has a single slice. */
