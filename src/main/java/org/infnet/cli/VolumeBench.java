@@ -104,8 +104,8 @@ final class VolumeBench {
     private static void segment(InfNetModel model, InferenceEngine engine, Path input, Path outDir, int batch,
             int streams) throws IOException {
         List<Path> files = FileSegmentation.expand(List.of(input));
-        FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
-                new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, batch), engine), false);
+        var job = new FileSegmentation<>(new InfectionSegmenter(model,
+                new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, batch).withEdges(false), engine));
         job.segmentAll(files, outDir, files, streams, (f, w) -> { });
     }
 

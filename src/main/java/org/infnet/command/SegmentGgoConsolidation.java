@@ -8,6 +8,7 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
+import org.infnet.infer.VolumeSegmenter;
 import org.infnet.io.HuWindow;
 import org.infnet.model.InferenceEngine;
 import org.infnet.io.NativeHeap;
@@ -75,7 +76,8 @@ public class SegmentGgoConsolidation<T extends RealType<T>> implements Command {
         try {
             var unet = infnet.multiClassModel(model);
             MultiClassSegmenter.Result r = new MultiClassSegmenter(infnet.model(infection), unet,
-                    new MultiClassSegmenter.Options(new HuWindow(level, width), 4),
+                    new MultiClassSegmenter.Options(new HuWindow(level, width), VolumeSegmenter.DEFAULT_BATCH,
+                            infnet.streams()),
                     InferenceEngine.resolve(engine, unet.descriptor()))
                     .segment(image, new CommandProgress(status));
             labels = r.labels();

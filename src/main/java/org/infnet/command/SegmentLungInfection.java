@@ -11,6 +11,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
+import org.infnet.infer.VolumeSegmenter;
 import org.infnet.io.HuWindow;
 import org.infnet.model.InferenceEngine;
 import org.infnet.io.NativeHeap;
@@ -95,8 +96,8 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
         try {
             var net = infnet.model(model);
             InfectionSegmenter.Result r = new InfectionSegmenter(net,
-                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4)
-                            .withStreams(infnet.streams()).withEdges(false),
+                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width),
+                            VolumeSegmenter.DEFAULT_BATCH, infnet.streams(), false),
                     InferenceEngine.resolve(engine, net.descriptor()))
                     .segment(image, new CommandProgress(status));
             probability = r.probability();

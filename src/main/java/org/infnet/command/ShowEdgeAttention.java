@@ -6,6 +6,8 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
+import org.infnet.infer.VolumeSegmenter;
+import org.infnet.io.NativeHeap;
 import org.infnet.io.HuWindow;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -46,12 +48,15 @@ public class ShowEdgeAttention<T extends RealType<T>> implements Command {
     public void run() {
         try {
             edges = new InfectionSegmenter(infnet.model(model),
-                    new InfectionSegmenter.Options(0.5, new HuWindow(level, width), 4))
+                    new InfectionSegmenter.Options(0.5, new HuWindow(level, width), VolumeSegmenter.DEFAULT_BATCH,
+                            infnet.streams(), true))
                     .segment(image, new CommandProgress(status)).edge();
         } catch (CancellationException e) {
             log.info("Inf-Net: cancelled");
         } catch (Exception e) {
             throw new IllegalStateException("Inf-Net edge attention failed: " + e.getMessage(), e);
+        } finally {
+            NativeHeap.trim(); // the engine's scratch memory back to the system between jobs
         }
     }
 }

@@ -10,23 +10,28 @@ import org.infnet.io.Resampling;
 import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
+import org.infnet.model.InfNetModel;
+import java.io.UncheckedIOException;
 import org.infnet.model.MultiClassModel;
 import org.infnet.onnx.OnnxNetwork;
 
 /**
- * Runs a {@link MultiClassModel} on batches of windowed slices with their infection priors: slice and prior
+ * Runs a {@link MultiClassModel} on batches of windowed slices with their infection priors (given, or made by the
+ * infection model, {@link InfectionPrior}, as the paper's multi-class pipeline does): slice and prior
  * are resized (bilinear) to the model's input size and encoded ({@link MultiClassModel#encode}), the
  * network runs in evaluation mode, and each class probability {@code sigmoid(logit)} (the original trains
  * one sigmoid + BCE per class) is resized back to the slice's size. Does not own the model; releases all
  * native memory of a batch before returning.
  */
-public final class MultiClassPredictor {
+public final class MultiClassPredictor implements Predictor<ClassPrediction> {
 
     private final MultiClassModel model;
     private final int side;
     private final int classes;
 
     private final boolean onnx;
+    /** Makes the priors of {@link #predict(List)}, or null when the caller gives them. */
+    private final InfectionPrior prior;
 
     /** A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation). */
     public MultiClassPredictor(MultiClassModel model) {
@@ -40,6 +45,20 @@ public final class MultiClassPredictor {
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
     public MultiClassPredictor(MultiClassModel model, InferenceEngine engine) {
+        this((InfectionPrior) null, model, engine);
+    }
+
+    /**
+     * A predictor whose priors are made by {@code infection} (not owned), both networks on {@code engine}.
+     *
+     * @throws UncheckedIOException when the ONNX model cannot be made or loaded
+     */
+    public MultiClassPredictor(InfNetModel infection, MultiClassModel model, InferenceEngine engine) {
+        this(new InfectionPrior(infection, engine), model, engine);
+    }
+
+    private MultiClassPredictor(InfectionPrior prior, MultiClassModel model, InferenceEngine engine) {
+        this.prior = prior;
         this.model = model;
         this.side = model.descriptor().inputSize();
         this.classes = model.descriptor().unet().classes();
@@ -47,6 +66,26 @@ public final class MultiClassPredictor {
         if (onnx) {
             SlicePredictor.session(model); // opened now: a model that cannot be exported fails here
         }
+    }
+
+    /**
+     * The class probabilities of each slice and the infection prior they were computed from.
+     *
+     * @throws IllegalStateException when this predictor was made without an infection model
+     */
+    @Override
+    public List<ClassPrediction> predict(List<UnitSlice> batch) {
+        if (prior == null) {
+            throw new IllegalStateException("this predictor has no infection model to make the priors");
+        }
+        List<float[]> priors = prior.priors(batch);
+        List<float[][]> maps = predict(batch, priors);
+        List<ClassPrediction> out = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            UnitSlice s = batch.get(b);
+            out.add(new ClassPrediction(s.width(), s.height(), maps.get(b), priors.get(b)));
+        }
+        return out;
     }
 
     /**

@@ -26,7 +26,7 @@ import org.infnet.onnx.OnnxNetwork;
  * slice's own size. All native memory of a batch is released before {@link #predict} returns. Does not own the
  * model.
  */
-public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
+public final class SlicePredictor implements Predictor<SlicePrediction> {
 
     /** The network's forward pass on an engine: the probability maps (and edge maps) of a batch, row-major. */
     private interface Network {
@@ -42,6 +42,8 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
     private final int side;
     private final InferenceEngine engine;
     private final Network network;
+    /** Whether {@link #predict(List)} gives the edge maps. */
+    private final boolean edges;
 
     /**
      * A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation uses
@@ -58,13 +60,24 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
     public SlicePredictor(InfNetModel model, InferenceEngine engine) {
+        this(model, engine, true);
+    }
+
+    /**
+     * A predictor over {@code model} on {@code engine} whose {@link #predict(List)} gives the edge maps only when
+     * {@code edges} is true.
+     *
+     * @throws UncheckedIOException when the ONNX model cannot be made or loaded
+     */
+    public SlicePredictor(InfNetModel model, InferenceEngine engine, boolean edges) {
         this.model = model;
+        this.edges = edges;
         this.encoder = new InputEncoder(model.descriptor().normalisation());
         this.side = model.descriptor().inputSize();
         this.engine = engine;
         if (engine == InferenceEngine.ONNX) {
             session(model);
-            network = (inputs, edges, batch) -> onnx(session(model), inputs, edges);
+            network = (inputs, withEdges, batch) -> onnx(session(model), inputs, withEdges);
         } else {
             network = this::pytorch;
         }
@@ -84,17 +97,19 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
         return engine;
     }
 
-    /** Predicts one batch (any size; the caller chooses it to bound memory), with the edge maps. */
+    /**
+     * Predicts one batch (any size; the caller chooses it to bound memory), with the edge maps when this predictor
+     * was made with them.
+     */
     @Override
     public List<SlicePrediction> predict(List<UnitSlice> batch) {
-        return predict(batch, true);
+        return predict(batch, edges);
     }
 
     /**
      * Predicts one batch; without {@code edges} the predictions' edge maps are null (not copied out of the engine
      * nor resized back).
      */
-    @Override
     public List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
         if (batch.size() > 1 && engine == InferenceEngine.PYTORCH && EngineSetup.singleSliceInference()) {
             List<SlicePrediction> result = new ArrayList<>(batch.size());

@@ -78,7 +78,7 @@ class InfectionSegmenterTest {
                     : ArrayImgs.unsignedBytes(b, 50, 40, depth);
             InfectionSegmenter with = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2));
             InfectionSegmenter.Result a = with.segment(img, Progress.NONE);
-            InfectionSegmenter.Result n = with.with(with.options().withEdges(false)).segment(img, Progress.NONE);
+            InfectionSegmenter.Result n = new InfectionSegmenter(model, with.options().withEdges(false)).segment(img, Progress.NONE);
             assertEquals(50L * 40 * depth, InfectionSegmenter.floats(a.edge()).length, "depth " + depth);
             assertNull(n.edge(), "depth " + depth);
             assertArrayEquals(InfectionSegmenter.floats(a.probability()), InfectionSegmenter.floats(n.probability()));

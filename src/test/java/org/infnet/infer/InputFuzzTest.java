@@ -81,8 +81,8 @@ class InputFuzzTest {
     @Test
     void everyFileGivesAResultOrOneCleanError() throws Exception {
         Random r = new Random(SEED);
-        FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, InfectionSegmenter.Options.DEFAULT),
-                false);
+        var job = new FileSegmentation<>(new InfectionSegmenter(model,
+                InfectionSegmenter.Options.DEFAULT.withEdges(false)));
         ExecutorService runner = Executors.newSingleThreadExecutor();
         long t0 = System.nanoTime();
         int done = 0;

@@ -11,6 +11,7 @@ import org.infnet.analysis.LungSegmentation;
 import org.infnet.analysis.VolumeAnalysis;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.MultiClassSegmenter;
+import org.infnet.infer.VolumeSegmenter;
 import org.infnet.io.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.InfNetModel;
@@ -59,7 +60,8 @@ final class Segmenters implements AutoCloseable {
             // the engine the CLI's segment chooses (the model's preference, else the default): the same maps
             InferenceEngine inference = InferenceEngine.resolve(null, m.descriptor());
             InfectionSegmenter seg = new InfectionSegmenter(m,
-                    new InfectionSegmenter.Options(key.threshold(), HuWindow.LUNG, 4), inference);
+                    new InfectionSegmenter.Options(key.threshold(), HuWindow.LUNG, VolumeSegmenter.DEFAULT_BATCH, 1, false),
+                    inference); // one volume is one stream; no edge maps
             MultiClassSegmenter multi = null;
             String name = m.descriptor().name();
             String desc = m.descriptor().toJson();
@@ -67,7 +69,7 @@ final class Segmenters implements AutoCloseable {
                 // the prior of the multi-class model is the job's infection model (the CLI's --prior-model)
                 mc = ModelLocator.openMultiClass(key.multiClassModel(), Device.cpu());
                 mc.freeze();
-                multi = new MultiClassSegmenter(m, mc, new MultiClassSegmenter.Options(HuWindow.LUNG, 4),
+                multi = new MultiClassSegmenter(m, mc, new MultiClassSegmenter.Options(HuWindow.LUNG, VolumeSegmenter.DEFAULT_BATCH),
                         InferenceEngine.resolve(null, mc.descriptor()));
                 name += "+" + mc.descriptor().name();
                 desc += mc.descriptor().toJson();
