@@ -9,6 +9,9 @@ import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*; im
 import java.io.*; import java.lang.management.ManagementFactory; import java.util.*; import java.util.zip.*;
 import net.imglib2.img.array.ArrayImgs;
 import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.model.*; import org.infnet.nn.*; import org.infnet.phantom.*;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 public class InferAB {
   static double cpu() { return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9; }
   interface Job { void run() throws Exception; }
@@ -23,7 +26,7 @@ public class InferAB {
     ai.djl.engine.Engine.getInstance(); ai.djl.pytorch.jni.JniUtils.setNumThreads(1); Engines.disableGradientRecording();
     {
     PhantomVolume v = new PhantomGenerator(11).volume(PhantomGenerator.Params.defaults().withLesionCount(12), n, 5.0);
-    try (InfNetModel m = ModelLocator.open(ModelLocator.DEFAULT, Device.cpu())) {
+    try (NetworkModel<InfNet> m = ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT, Device.cpu())) {
       m.freeze();
       InfectionSegmenter seg = new InfectionSegmenter(m, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 4));
       InfectionSegmenter.Result[] r = new InfectionSegmenter.Result[1];

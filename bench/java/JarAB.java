@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.IntToDoubleFunction;
 import javax.tools.ToolProvider;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 
 // A/B of builds of the product in ONE JVM, rounds interleaved (order reversed every other round), so that the
 // machine's drift (a third within an hour on the shared 2-core VMs) hits every build alike. Each jar gets its own class
@@ -24,10 +27,10 @@ public class JarAB {
       import ai.djl.Device; import java.nio.file.*; import java.util.*; import java.util.concurrent.*;
       import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.model.*;
       public class JarABRunner implements java.util.function.IntToDoubleFunction {
-        final InfNetModel m; final SlicePredictor p; final String mode; final List<UnitSlice> batch = new ArrayList<>();
+        final NetworkModel<InfNet> m; final SlicePredictor p; final String mode; final List<UnitSlice> batch = new ArrayList<>();
         final ExecutorService ex = Executors.newFixedThreadPool(2);
         public JarABRunner(String mode) throws Exception {
-          this.mode = mode; m = ModelLocator.open(ModelLocator.DEFAULT, Device.cpu()); m.freeze(); p = new SlicePredictor(m);
+          this.mode = mode; m = ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT, Device.cpu()); m.freeze(); p = new SlicePredictor(m);
           Random r = new Random(1);
           for (int i = 0; i < 4; i++) { float[] px = new float[512 * 512]; for (int j = 0; j < px.length; j++) px[j] = r.nextFloat(); batch.add(new UnitSlice(px, 512, 512)); }
         }

@@ -10,12 +10,14 @@ import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.io.HuWindow;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
 import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.onnx.OnnxNetwork;
-import org.infnet.model.MultiClassModel;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.infer.Segmentation;
@@ -64,7 +66,7 @@ final class SegmentCli {
             throw new Args.UsageException("--prior-model applies to --multiclass only");
         }
         threads.apply();
-        try (InfNetModel model = ModelLocator.open(a.get("model", ModelLocator.DEFAULT), dev)) {
+        try (NetworkModel<InfNet> model = ModelLocator.open(ModelKind.INFNET, a.get("model", ModelLocator.DEFAULT), dev)) {
             InferenceEngine engine = engine(a, model.descriptor(), dev);
             if (engine == InferenceEngine.PYTORCH) {
                 model.freeze();
@@ -150,8 +152,8 @@ final class SegmentCli {
 
     private static int multiClass(Args a, List<Path> files, Path outDir, InfectionSegmenter.Options opt, Device dev,
             int streams, List<Path> protectedPaths, PrintStream out) throws Exception {
-        try (InfNetModel prior = ModelLocator.open(a.get("prior-model", ModelLocator.DEFAULT), dev);
-                MultiClassModel model = ModelLocator.openMultiClass(a.get("model", ModelLocator.DEFAULT_MULTICLASS), dev)) {
+        try (NetworkModel<InfNet> prior = ModelLocator.open(ModelKind.INFNET, a.get("prior-model", ModelLocator.DEFAULT), dev);
+                NetworkModel<MultiClassUNet> model = ModelLocator.open(ModelKind.UNET, a.get("model", ModelLocator.DEFAULT_MULTICLASS), dev)) {
             InferenceEngine engine = engine(a, model.descriptor(), dev);
             if (engine == InferenceEngine.PYTORCH) {
                 prior.freeze();

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.infnet.engine.DjlDefaults;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
@@ -21,8 +23,8 @@ import org.scijava.service.Service;
 @Plugin(type = Service.class)
 public final class InfNetService extends AbstractService {
 
-    private final Map<String, InfNetModel> models = new LinkedHashMap<>();
-    private final Map<String, MultiClassModel> multiClassModels = new LinkedHashMap<>();
+    private final Map<String, NetworkModel<InfNet>> models = new LinkedHashMap<>();
+    private final Map<String, NetworkModel<MultiClassUNet>> multiClassModels = new LinkedHashMap<>();
 
     /** Turns DJL's network probe and log lines off as soon as the context starts, before DJL loads. */
     @Override
@@ -52,11 +54,11 @@ public final class InfNetService extends AbstractService {
     }
 
     /** The model {@code spec} (name or folder; blank = default), loaded once per context. */
-    public synchronized InfNetModel model(String spec) throws IOException {
+    public synchronized NetworkModel<InfNet> model(String spec) throws IOException {
         String key = spec == null || spec.isBlank() ? ModelLocator.DEFAULT : spec.trim();
-        InfNetModel m = models.get(key);
+        NetworkModel<InfNet> m = models.get(key);
         if (m == null) {
-            m = ModelLocator.open(key, device());
+            m = ModelLocator.open(ModelKind.INFNET, key, device());
             m.freeze();
             models.put(key, m);
         }
@@ -64,11 +66,11 @@ public final class InfNetService extends AbstractService {
     }
 
     /** The multi-class U-Net {@code spec} (name or folder; blank = the bundled one), loaded once per context. */
-    public synchronized MultiClassModel multiClassModel(String spec) throws IOException {
+    public synchronized NetworkModel<MultiClassUNet> multiClassModel(String spec) throws IOException {
         String key = spec == null || spec.isBlank() ? ModelLocator.DEFAULT_MULTICLASS : spec.trim();
-        MultiClassModel m = multiClassModels.get(key);
+        NetworkModel<MultiClassUNet> m = multiClassModels.get(key);
         if (m == null) {
-            m = ModelLocator.openMultiClass(key, device());
+            m = ModelLocator.open(ModelKind.UNET, key, device());
             m.freeze();
             multiClassModels.put(key, m);
         }
@@ -77,9 +79,9 @@ public final class InfNetService extends AbstractService {
 
     @Override
     public synchronized void dispose() {
-        models.values().forEach(InfNetModel::close);
+        models.values().forEach(NetworkModel<InfNet>::close);
         models.clear();
-        multiClassModels.values().forEach(MultiClassModel::close);
+        multiClassModels.values().forEach(NetworkModel<MultiClassUNet>::close);
         multiClassModels.clear();
     }
 }

@@ -9,8 +9,9 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.io.HuWindow;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 
 /**
  * Segments lung infection in a 2D slice (XY) or a stack of axial slices (XYZ) of any real pixel
@@ -102,7 +103,7 @@ public final class InfectionSegmenter implements ImageSegmenter<InfectionSegment
     private final Options options;
 
     /** A segmenter running {@code model} (not owned) on PyTorch with {@code options}. */
-    public InfectionSegmenter(InfNetModel model, Options options) {
+    public InfectionSegmenter(NetworkModel<InfNet> model, Options options) {
         this(model, options, InferenceEngine.PYTORCH);
     }
 
@@ -111,7 +112,7 @@ public final class InfectionSegmenter implements ImageSegmenter<InfectionSegment
      *
      * @throws java.io.UncheckedIOException when ONNX Runtime is asked for and the ONNX model cannot be made
      */
-    public InfectionSegmenter(InfNetModel model, Options options, InferenceEngine engine) {
+    public InfectionSegmenter(NetworkModel<InfNet> model, Options options, InferenceEngine engine) {
         this(new SlicePredictor(model, engine, options.edges()), options);
     }
 

@@ -10,22 +10,24 @@ import org.infnet.io.Resampling;
 import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
-import org.infnet.model.InfNetModel;
 import java.io.UncheckedIOException;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.model.UNetInput;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.onnx.OnnxNetwork;
 
 /**
- * Runs a {@link MultiClassModel} on batches of windowed slices with their infection priors (given, or made by the
+ * Runs a {@link NetworkModel} of a multi-class U-Net on batches of windowed slices with their infection priors (given, or made by the
  * infection model, {@link InfectionPrior}, as the paper's multi-class pipeline does): slice and prior
- * are resized (bilinear) to the model's input size and encoded ({@link MultiClassModel#encode}), the
+ * are resized (bilinear) to the model's input size and encoded ({@link UNetInput#encode}), the
  * network runs in evaluation mode, and each class probability {@code sigmoid(logit)} (the original trains
  * one sigmoid + BCE per class) is resized back to the slice's size. Does not own the model; releases all
  * native memory of a batch before returning.
  */
 public final class MultiClassPredictor implements Predictor<ClassPrediction> {
 
-    private final MultiClassModel model;
+    private final NetworkModel<MultiClassUNet> model;
     private final int side;
     private final int classes;
 
@@ -34,17 +36,17 @@ public final class MultiClassPredictor implements Predictor<ClassPrediction> {
     private final InfectionPrior prior;
 
     /** A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation). */
-    public MultiClassPredictor(MultiClassModel model) {
+    public MultiClassPredictor(NetworkModel<MultiClassUNet> model) {
         this(model, InferenceEngine.PYTORCH);
     }
 
     /**
      * A predictor over {@code model} on {@code engine} (for ONNX Runtime the model's session is opened now,
-     * {@link MultiClassModel#onnx}, and asked for again per batch, so weights set later are run too).
+     * {@link NetworkModel#onnx}, and asked for again per batch, so weights set later are run too).
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
-    public MultiClassPredictor(MultiClassModel model, InferenceEngine engine) {
+    public MultiClassPredictor(NetworkModel<MultiClassUNet> model, InferenceEngine engine) {
         this((InfectionPrior) null, model, engine);
     }
 
@@ -53,11 +55,11 @@ public final class MultiClassPredictor implements Predictor<ClassPrediction> {
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
-    public MultiClassPredictor(InfNetModel infection, MultiClassModel model, InferenceEngine engine) {
+    public MultiClassPredictor(NetworkModel<InfNet> infection, NetworkModel<MultiClassUNet> model, InferenceEngine engine) {
         this(new InfectionPrior(infection, engine), model, engine);
     }
 
-    private MultiClassPredictor(InfectionPrior prior, MultiClassModel model, InferenceEngine engine) {
+    private MultiClassPredictor(InfectionPrior prior, NetworkModel<MultiClassUNet> model, InferenceEngine engine) {
         this.prior = prior;
         this.model = model;
         this.side = model.descriptor().inputSize();
@@ -136,14 +138,14 @@ public final class MultiClassPredictor implements Predictor<ClassPrediction> {
     private float[] pytorch(List<float[]> x, List<float[]> p) {
         Engines.disableGradientRecording();
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray logits = model.logits(m, model.encode(m, x, p, side));
+            NDArray logits = UNetInput.logits(model, m, UNetInput.encode(model.descriptor(), m, x, p, side));
             return Activation.sigmoid(logits).toFloatArray();
         }
     }
 
     /** The forward pass on ONNX Runtime: the exported network's logits through the same sigmoid. */
     private float[] onnx(List<float[]> x, List<float[]> p) {
-        float[] values = model.encodeValues(x, p, side);
+        float[] values = UNetInput.values(model.descriptor(), x, p, side);
         FloatBuffer in = OnnxNetwork.directFloats(values.length);
         in.put(values).flip();
         float[] logits = SlicePredictor.session(model).run(in, new long[] {x.size(), model.descriptor().unet().inChannels(), side, side},

@@ -9,9 +9,10 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.io.HuWindow;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 
 /**
  * Segments ground-glass opacity and consolidation in a 2D slice or a stack of axial slices, as the paper's
@@ -83,12 +84,12 @@ public final class MultiClassSegmenter implements ImageSegmenter<MultiClassSegme
     private final int classes;
 
     /** A segmenter running {@code infection} (for the prior) and {@code multiClass}, neither owned, on PyTorch. */
-    public MultiClassSegmenter(InfNetModel infection, MultiClassModel multiClass, Options options) {
+    public MultiClassSegmenter(NetworkModel<InfNet> infection, NetworkModel<MultiClassUNet> multiClass, Options options) {
         this(infection, multiClass, options, InferenceEngine.PYTORCH);
     }
 
     /** A segmenter running {@code infection} (for the prior) and {@code multiClass}, neither owned, on {@code engine}. */
-    public MultiClassSegmenter(InfNetModel infection, MultiClassModel multiClass, Options options,
+    public MultiClassSegmenter(NetworkModel<InfNet> infection, NetworkModel<MultiClassUNet> multiClass, Options options,
             InferenceEngine engine) {
         this(new MultiClassPredictor(infection, multiClass, engine), multiClass.descriptor().unet().classes(), options);
     }

@@ -13,13 +13,14 @@ import org.infnet.io.Resampling;
 import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
+import org.infnet.model.NetworkModel;
 import org.infnet.nn.EngineArrays;
+import org.infnet.nn.InfNet;
 import org.infnet.onnx.OnnxNetwork;
 
 /**
- * Runs an {@link InfNetModel} on batches of windowed slices: each slice is resized (bilinear) to the
+ * Runs an {@link NetworkModel} of an Inf-Net on batches of windowed slices: each slice is resized (bilinear) to the
  * model's input size, encoded, passed through the network in evaluation mode on the chosen {@link InferenceEngine}
  * (the network's forward pass is the one strategy that differs: PyTorch on the frozen weights, or ONNX Runtime on
  * the exported network, the same values within 1e-4), and its probability and edge maps are resized back to the
@@ -37,7 +38,7 @@ public final class SlicePredictor implements Predictor<SlicePrediction> {
         FloatBuffer[] run(List<float[]> inputs, boolean edges, NDManager batch);
     }
 
-    private final InfNetModel model;
+    private final NetworkModel<InfNet> model;
     private final InputEncoder encoder;
     private final int side;
     private final InferenceEngine engine;
@@ -49,17 +50,17 @@ public final class SlicePredictor implements Predictor<SlicePrediction> {
      * A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation uses
      * this).
      */
-    public SlicePredictor(InfNetModel model) {
+    public SlicePredictor(NetworkModel<InfNet> model) {
         this(model, InferenceEngine.PYTORCH);
     }
 
     /**
      * A predictor over {@code model} on {@code engine}. For ONNX Runtime the model's ONNX session is opened now
-     * ({@link InfNetModel#onnx}) and asked for again per batch, so weights set later are run too.
+     * ({@link NetworkModel#onnx}) and asked for again per batch, so weights set later are run too.
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
-    public SlicePredictor(InfNetModel model, InferenceEngine engine) {
+    public SlicePredictor(NetworkModel<InfNet> model, InferenceEngine engine) {
         this(model, engine, true);
     }
 
@@ -69,7 +70,7 @@ public final class SlicePredictor implements Predictor<SlicePrediction> {
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
-    public SlicePredictor(InfNetModel model, InferenceEngine engine, boolean edges) {
+    public SlicePredictor(NetworkModel<InfNet> model, InferenceEngine engine, boolean edges) {
         this.model = model;
         this.edges = edges;
         this.encoder = new InputEncoder(model.descriptor().normalisation());

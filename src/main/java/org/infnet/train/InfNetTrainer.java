@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.nn.Resize;
 import org.infnet.train.data.Sample;
 
@@ -41,7 +42,7 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
      * @param out output folder
      * @param listener progress and cancellation
      */
-    public InfNetTrainer(InfNetModel model, TrainConfig cfg, List<Sample> train, List<Sample> validation, Path out,
+    public InfNetTrainer(NetworkModel<InfNet> model, TrainConfig cfg, List<Sample> train, List<Sample> validation, Path out,
             TrainingListener listener) {
         super(model, cfg, train.size(), validation.size(), out, listener);
         for (Sample s : train) {
@@ -55,8 +56,8 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
         this.encoder = new InputEncoder(model.descriptor().normalisation());
     }
 
-    private InfNetModel net() {
-        return (InfNetModel) model;
+    private NetworkModel<InfNet> net() {
+        return (NetworkModel<InfNet>) model;
     }
 
     /**
@@ -185,7 +186,7 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
      *
      * @return the loss terms map5, map4, map3, map2, edge
      */
-    private static float[] forwardBackward(InfNetModel model, InputEncoder encoder,
+    private static float[] forwardBackward(NetworkModel<InfNet> model, InputEncoder encoder,
             List<float[]> imgs, List<float[]> masks, List<float[]> edges, int side, int s) {
         try (NDManager m = model.manager().newSubManager()) {
             NDArray x = encoder.encode(m, imgs, side);
@@ -218,7 +219,7 @@ public final class InfNetTrainer extends EpochLoop<Validation.Result> {
      * @param s the side the batch is resized to (a scale of {@code side})
      * @return the total loss of the step
      */
-    public static double benchmarkStep(InfNetModel model, Adam adam, List<Sample> batch, int side, int s) {
+    public static double benchmarkStep(NetworkModel<InfNet> model, Adam adam, List<Sample> batch, int side, int s) {
         List<float[]> imgs = new ArrayList<>();
         List<float[]> masks = new ArrayList<>();
         List<float[]> edges = new ArrayList<>();

@@ -9,10 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.infnet.infer.InfectionPrior;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.UNetConfig;
 import org.infnet.train.data.MultiClassDataset;
 import org.infnet.train.data.MultiClassSample;
@@ -61,7 +63,7 @@ public record MultiClassJob(Path data, int validationCount, String priorModel, U
             }
             validation = ds.load(held, p);
         } else {
-            try (InfNetModel inf = ModelLocator.open(priorModel, dev)) {
+            try (NetworkModel<InfNet> inf = ModelLocator.open(ModelKind.INFNET, priorModel, dev)) {
                 inf.freeze();
                 InfectionPrior p = new InfectionPrior(inf);
                 for (MultiClassSample s : ds.load(names, p)) {
@@ -80,9 +82,9 @@ public record MultiClassJob(Path data, int validationCount, String priorModel, U
         prov.put("trainingData", data.toString());
         prov.put("prior", priorModel == null ? "image folder " + data.resolve("Prior")
                 : "infection model " + priorModel + " (raw sigmoid probability)");
-        try (MultiClassModel model = initFrom != null
-                ? MultiClassModel.load(initFrom, dev)
-                : MultiClassModel.create(ModelDescriptor.create(name, network).withInputSize(train.trainSize())
+        try (NetworkModel<MultiClassUNet> model = initFrom != null
+                ? ModelKind.UNET.load(initFrom, dev)
+                : ModelKind.UNET.create(ModelDescriptor.create(name, network).withInputSize(train.trainSize())
                         .with(prov, Map.of()), dev)) {
             new MultiClassTrainer(model, train, optimiser, momentum, training, validation, output, listener).run();
         }

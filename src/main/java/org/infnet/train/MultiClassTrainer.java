@@ -17,8 +17,10 @@ import java.util.SplittableRandom;
 import org.infnet.eval.Summary;
 import org.infnet.infer.LesionClasses;
 import org.infnet.model.Engines;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.model.UNetInput;
 import org.infnet.nn.EngineArrays;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.Resize;
 import org.infnet.train.data.MultiClassSample;
 
@@ -58,7 +60,7 @@ public final class MultiClassTrainer extends EpochLoop<MultiClassValidation.Resu
      * @param listener progress and cancellation ({@link TrainingListener#onEpoch} is not called: epoch rows
      *     arrive through {@link TrainingListener#onMessage})
      */
-    public MultiClassTrainer(MultiClassModel model, TrainConfig cfg, Optimiser.Kind kind, float momentum,
+    public MultiClassTrainer(NetworkModel<MultiClassUNet> model, TrainConfig cfg, Optimiser.Kind kind, float momentum,
             List<MultiClassSample> train, List<MultiClassSample> validation, Path out, TrainingListener listener) {
         super(model, cfg, train.size(), validation.size(), out, listener);
         for (MultiClassSample s : train) {
@@ -74,8 +76,8 @@ public final class MultiClassTrainer extends EpochLoop<MultiClassValidation.Resu
         this.classes = model.descriptor().unet().classes();
     }
 
-    private MultiClassModel net() {
-        return (MultiClassModel) model;
+    private NetworkModel<MultiClassUNet> net() {
+        return (NetworkModel<MultiClassUNet>) model;
     }
 
     /** Trains until {@code cfg.epochs()} or cancellation, resuming from {@code out/checkpoint} when it exists. */
@@ -199,7 +201,7 @@ public final class MultiClassTrainer extends EpochLoop<MultiClassValidation.Resu
         for (double rate : cfg.scales()) {
             int s = cfg.sideFor(rate);
             try (NDManager m = model.manager().newSubManager()) {
-                NDArray x = net().encode(m, imgs, priors, side);
+                NDArray x = UNetInput.encode(net().descriptor(), m, imgs, priors, side);
                 NDArray y = EngineArrays.floats(m, target, new Shape(to - from, classes, side, side));
                 if (s != side) {
                     x = Resize.to(x, s, s, true);

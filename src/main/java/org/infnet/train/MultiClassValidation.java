@@ -6,7 +6,8 @@ import org.infnet.eval.EvalAccumulator;
 import org.infnet.eval.Summary;
 import org.infnet.infer.MultiClassPredictor;
 import org.infnet.infer.UnitSlice;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.train.data.MultiClassSample;
 
 /**
@@ -38,7 +39,7 @@ public final class MultiClassValidation {
     private MultiClassValidation() {}
 
     /** Scores {@code model} on {@code samples} (native sizes, priors included), {@code batch} slices at a time. */
-    public static Result run(MultiClassModel model, List<MultiClassSample> samples, int batch) {
+    public static Result run(NetworkModel<MultiClassUNet> model, List<MultiClassSample> samples, int batch) {
         int classes = model.descriptor().unet().classes();
         MultiClassPredictor predictor = new MultiClassPredictor(model);
         EvalAccumulator[] acc = new EvalAccumulator[classes];

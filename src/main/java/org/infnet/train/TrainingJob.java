@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.train.data.InfNetDataset;
 import org.infnet.train.data.Sample;
@@ -52,9 +54,9 @@ public record TrainingJob(List<Path> dataRoots, Path validationRoot, int validat
         org.infnet.engine.EngineSetup.ensure();
         Engine.getInstance().setRandomSeed((int) train.seed());
         Device dev = "gpu".equalsIgnoreCase(device) ? Device.gpu() : Device.cpu();
-        try (InfNetModel model = initFrom != null
-                ? InfNetModel.load(initFrom, dev)
-                : InfNetModel.create(ModelDescriptor.create(name, network).with(
+        try (NetworkModel<InfNet> model = initFrom != null
+                ? ModelKind.INFNET.load(initFrom, dev)
+                : ModelKind.INFNET.create(ModelDescriptor.create(name, network).with(
                         Map.of("trainingData", dataRoots.toString()), Map.of()), dev)) {
             return new InfNetTrainer(model, train, training, validation, output, listener).run();
         }

@@ -7,7 +7,8 @@ import org.infnet.eval.Summary;
 import org.infnet.infer.SlicePrediction;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.data.Sample;
 
 /**
@@ -27,7 +28,7 @@ public final class Validation {
     private Validation() {}
 
     /** Scores {@code model} on {@code samples} (at their native sizes), {@code batch} slices at a time. */
-    public static Result run(InfNetModel model, List<Sample> samples, int batch) {
+    public static Result run(NetworkModel<InfNet> model, List<Sample> samples, int batch) {
         SlicePredictor predictor = new SlicePredictor(model);
         EvalAccumulator acc = new EvalAccumulator();
         double diceSum = 0;

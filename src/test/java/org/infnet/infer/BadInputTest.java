@@ -35,7 +35,9 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.util.ConstantUtils;
 import org.infnet.io.HuWindow;
 import org.infnet.io.ImageFiles;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,14 +56,14 @@ class BadInputTest {
     @TempDir
     static Path models;
     /** The compact network at 64x64 input (fast); {@link #tenThousandSquaredSliceIsSegmentedWithinTheHeap} uses 352. */
-    static InfNetModel model;
+    static NetworkModel<InfNet> model;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void load() throws Exception {
-        model = InfNetModel.load(TestModels.randomCompactSmallInput(models.resolve("m")), Device.cpu());
+        model = ModelKind.INFNET.load(TestModels.randomCompactSmallInput(models.resolve("m")), Device.cpu());
         model.freeze();
     }
 
@@ -152,7 +154,7 @@ class BadInputTest {
 
     @Test
     void tenThousandSquaredSliceIsSegmentedWithinTheHeap() throws IOException {
-        try (InfNetModel compact = InfNetModel.load(TestModels.randomCompact(dir.resolve("compact")), Device.cpu())) {
+        try (NetworkModel<InfNet> compact = ModelKind.INFNET.load(TestModels.randomCompact(dir.resolve("compact")), Device.cpu())) {
             compact.freeze();
             segmentTenThousandSquared(new InfectionSegmenter(compact, InfectionSegmenter.Options.DEFAULT));
         }

@@ -18,7 +18,9 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import org.infnet.io.HuWindow;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,11 +30,11 @@ class InfectionSegmenterTest {
 
     @TempDir
     static Path dir;
-    static InfNetModel model;
+    static NetworkModel<InfNet> model;
 
     @BeforeAll
     static void load() throws Exception {
-        model = InfNetModel.load(TestModels.randomCompact(dir.resolve("m")), Device.cpu());
+        model = ModelKind.INFNET.load(TestModels.randomCompact(dir.resolve("m")), Device.cpu());
         model.freeze();
     }
 

@@ -21,8 +21,10 @@ import org.infnet.io.nifti.NiftiGeometry;
 import org.infnet.io.nifti.NiftiReader;
 import org.infnet.io.nifti.NiftiVolume;
 import org.infnet.io.nifti.NiftiWriter;
-import org.infnet.model.InfNetModel;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +46,8 @@ class MultiClassSegmenterTest {
 
     @Test
     void labelsAreTheArgmaxOfTheClassMapsAtTheInputSize() throws Exception {
-        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
-                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             MultiClassSegmenter.Result r = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
                     org.infnet.io.HuWindow.LUNG, 2)).segment(slice(45, 37, 3), Progress.NONE);
             assertArrayEquals(new long[] {45, 37, 3}, r.labels().dimensionsAsLongArray());
@@ -96,8 +98,8 @@ class MultiClassSegmenterTest {
         Path in = dir.resolve("in");
         Files.createDirectories(in);
         ImageFiles.writePng8(in.resolve("s1.png"), InfectionSegmenter.bytes(slice(40, 30, 1)), 40, 30);
-        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
-                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             FileSegmentation.Written w = new FileSegmentation<>(new MultiClassSegmenter(inf, mc,
                     MultiClassSegmenter.Options.DEFAULT)).segment(in.resolve("s1.png"), dir.resolve("out"),
                     List.of(in.resolve("s1.png")), Progress.NONE);
@@ -136,8 +138,8 @@ class MultiClassSegmenterTest {
     @Test
     void aNiftiInputGivesNiftiLabelsAndClassMapsEqualToTheSegmentersOwn() throws Exception {
         Path in = ctVolume("ct.nii.gz", 5);
-        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
-                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             MultiClassSegmenter seg = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
                     org.infnet.io.HuWindow.LUNG, 2, 2));
             Path out = dir.resolve("out");
@@ -163,8 +165,8 @@ class MultiClassSegmenterTest {
         Path in = ctVolume("ct.nii.gz", 3);
         Path png = dir.resolve("s1.png");
         ImageFiles.writePng8(png, InfectionSegmenter.bytes(slice(40, 30, 1)), 40, 30);
-        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
-                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             var job = new FileSegmentation<>(new MultiClassSegmenter(inf, mc, MultiClassSegmenter.Options.DEFAULT));
             for (String blocked : new String[] {"ct_labels.nii.gz", "ct_consolidation_prob.nii.gz",
                     "s1_labels.png", "s1_ggo_prob.tif"}) {

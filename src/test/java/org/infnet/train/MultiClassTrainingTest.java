@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.infnet.model.ModelDescriptor;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.UNetConfig;
 import org.infnet.train.data.MultiClassSample;
 import org.junit.jupiter.api.AfterAll;
@@ -92,7 +94,7 @@ class MultiClassTrainingTest {
         List<MultiClassSample> train = lesions(6, 3);
         Engine.getInstance().setRandomSeed(11);
         Path out = dir.resolve("run");
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             new MultiClassTrainer(model, config(40), Optimiser.Kind.ADAM, 0.7f, train, train.subList(0, 2), out,
                     TrainingListener.NONE).run();
             MultiClassValidation.Result v = MultiClassValidation.run(model, train, 3);
@@ -120,14 +122,14 @@ class MultiClassTrainingTest {
         List<MultiClassSample> train = lesions(4, 8);
         Map<String, float[]> straight = new java.util.HashMap<>();
         Engine.getInstance().setRandomSeed(13);
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             new MultiClassTrainer(model, config(3), Optimiser.Kind.SGD, 0.7f, train, List.of(), dir.resolve("a"),
                     TrainingListener.NONE).run();
             model.weights().forEach((k, t) -> straight.put(k, t.data()));
         }
         Path b = dir.resolve("b");
         Engine.getInstance().setRandomSeed(13);
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             // cancelled after the third step (second epoch, first step): a checkpoint is written
             int[] steps = {0};
             new MultiClassTrainer(model, config(3), Optimiser.Kind.SGD, 0.7f, train, List.of(), b, new TrainingListener() {
@@ -143,7 +145,7 @@ class MultiClassTrainingTest {
             }).run();
         }
         Engine.getInstance().setRandomSeed(99); // the resumed run's initial weights are replaced by the checkpoint
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             new MultiClassTrainer(model, config(3), Optimiser.Kind.SGD, 0.7f, train, List.of(), b,
                     TrainingListener.NONE).run();
             model.weights().forEach((k, t) -> {

@@ -14,11 +14,12 @@ import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.infer.VolumeSegmenter;
 import org.infnet.io.HuWindow;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
 import org.infnet.model.InferenceEngine;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
-import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 
 /**
  * The models of this JVM: loaded on first use and kept for the JVM's life, so that an executor loads them once
@@ -39,8 +40,8 @@ final class Segmenters implements AutoCloseable {
     private static Segmenters current;
 
     private final Key key;
-    private final InfNetModel model;
-    private final MultiClassModel multiModel;
+    private final NetworkModel<InfNet> model;
+    private final NetworkModel<MultiClassUNet> multiModel;
     final VolumeAnalysis analysis;
     /** Model name(s), e.g. {@code infnet-compact} or {@code infnet-compact+multiclass-compact}. */
     final String modelName;
@@ -52,10 +53,10 @@ final class Segmenters implements AutoCloseable {
     private Segmenters(Key key) throws IOException {
         this.key = key;
         Engines.setIntraOpThreads(key.threads());
-        InfNetModel m = null;
-        MultiClassModel mc = null;
+        NetworkModel<InfNet> m = null;
+        NetworkModel<MultiClassUNet> mc = null;
         try {
-            m = ModelLocator.open(key.model(), Device.cpu());
+            m = ModelLocator.open(ModelKind.INFNET, key.model(), Device.cpu());
             m.freeze();
             // the engine the CLI's segment chooses (the model's preference, else the default): the same maps
             InferenceEngine inference = InferenceEngine.resolve(null, m.descriptor());
@@ -67,7 +68,7 @@ final class Segmenters implements AutoCloseable {
             String desc = m.descriptor().toJson();
             if (key.multiClass()) {
                 // the prior of the multi-class model is the job's infection model (the CLI's --prior-model)
-                mc = ModelLocator.openMultiClass(key.multiClassModel(), Device.cpu());
+                mc = ModelLocator.open(ModelKind.UNET, key.multiClassModel(), Device.cpu());
                 mc.freeze();
                 multi = new MultiClassSegmenter(m, mc, new MultiClassSegmenter.Options(HuWindow.LUNG, VolumeSegmenter.DEFAULT_BATCH),
                         InferenceEngine.resolve(null, mc.descriptor()));
