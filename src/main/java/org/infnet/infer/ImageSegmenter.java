@@ -31,12 +31,21 @@ public interface ImageSegmenter<R extends Segmentation> {
         return segment(image, SlicesReady.ALL, progress, streams());
     }
 
+    /** The loop that runs the network: its batch size, window and streams are this segmenter's. */
+    VolumeSegmenter<?> volume();
+
     /** Threads a stack's slices are split between when the caller does not say. */
-    int streams();
+    default int streams() {
+        return volume().streams();
+    }
 
     /** Slices per network call. */
-    int batchSize();
+    default int batchSize() {
+        return volume().batchSize();
+    }
 
     /** Window of non-8-bit input. */
-    HuWindow window();
+    default HuWindow window() {
+        return volume().window();
+    }
 }

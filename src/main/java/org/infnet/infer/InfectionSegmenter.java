@@ -121,7 +121,7 @@ public final class InfectionSegmenter implements ImageSegmenter<InfectionSegment
      * {@link Options#edges} is true.
      */
     InfectionSegmenter(Predictor<SlicePrediction> predictor, Options options) {
-        this.volume = new VolumeSegmenter<>(predictor, options.window(), options.batchSize());
+        this.volume = new VolumeSegmenter<>(predictor, options.window(), options.batchSize(), options.streams());
         this.options = options;
     }
 
@@ -131,18 +131,8 @@ public final class InfectionSegmenter implements ImageSegmenter<InfectionSegment
     }
 
     @Override
-    public int streams() {
-        return options.streams();
-    }
-
-    @Override
-    public int batchSize() {
-        return options.batchSize();
-    }
-
-    @Override
-    public HuWindow window() {
-        return options.window();
+    public VolumeSegmenter<?> volume() {
+        return volume;
     }
 
     @Override

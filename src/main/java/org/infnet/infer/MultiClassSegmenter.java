@@ -96,24 +96,14 @@ public final class MultiClassSegmenter implements ImageSegmenter<MultiClassSegme
 
     /** A segmenter over any predictor of {@code classes} classes (tests inject failures through this). */
     MultiClassSegmenter(Predictor<ClassPrediction> predictor, int classes, Options options) {
-        this.volume = new VolumeSegmenter<>(predictor, options.window(), options.batchSize());
+        this.volume = new VolumeSegmenter<>(predictor, options.window(), options.batchSize(), options.streams());
         this.options = options;
         this.classes = classes;
     }
 
     @Override
-    public int streams() {
-        return options.streams();
-    }
-
-    @Override
-    public int batchSize() {
-        return options.batchSize();
-    }
-
-    @Override
-    public HuWindow window() {
-        return options.window();
+    public VolumeSegmenter<?> volume() {
+        return volume;
     }
 
     @Override

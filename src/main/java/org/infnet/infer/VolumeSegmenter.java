@@ -47,15 +47,28 @@ public final class VolumeSegmenter<P extends Prediction> {
     private final Predictor<P> predictor;
     private final HuWindow window;
     private final int batchSize;
+    private final int streams;
 
-    /** A segmenter running {@code predictor} on slices windowed by {@code window}, {@code batchSize} at a time. */
-    public VolumeSegmenter(Predictor<P> predictor, HuWindow window, int batchSize) {
+    /**
+     * A segmenter running {@code predictor} on slices windowed by {@code window}, {@code batchSize} at a time, on
+     * {@code streams} threads unless a call says otherwise.
+     */
+    public VolumeSegmenter(Predictor<P> predictor, HuWindow window, int batchSize, int streams) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
+        }
+        if (streams < 1) {
+            throw new IllegalArgumentException("streams must be at least 1");
         }
         this.predictor = predictor;
         this.window = window;
         this.batchSize = batchSize;
+        this.streams = streams;
+    }
+
+    /** Threads a stack's slices are split between when the caller does not say. */
+    public int streams() {
+        return streams;
     }
 
     /** The window of non-8-bit input. */
