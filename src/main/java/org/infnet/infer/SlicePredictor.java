@@ -20,7 +20,7 @@ import org.infnet.nn.InfNet;
 import org.infnet.onnx.OnnxNetwork;
 
 /**
- * Runs an {@link NetworkModel} of an Inf-Net on batches of windowed slices: each slice is resized (bilinear) to the
+ * Runs a {@link NetworkModel} of an Inf-Net on batches of windowed slices: each slice is resized (bilinear) to the
  * model's input size, encoded, passed through the network in evaluation mode on the chosen {@link InferenceEngine}
  * (the network's forward pass is the one strategy that differs: PyTorch on the frozen weights, or ONNX Runtime on
  * the exported network, the same values within 1e-4), and its probability and edge maps are resized back to the
