@@ -3,7 +3,7 @@
 # the pauses after slices A and B reads the resident size of every mapping (/proc/PID/smaps) and the JVM's
 # native-memory diff. Prints the mappings whose RSS changed by more than 1 MB: the Java heap (the one large anonymous
 # mapping at a low address), glibc arenas (64 MB-aligned anonymous mappings), libraries (named) ...
-#   bench/rss_native.sh [OUT_DIR]      needs target/Inf_Net.jar; env: BATCH (4), N (1000), A (N/10), B (N - N/10),
+#   bench/rss_native.sh [OUT_DIR]      needs bench/target/Inf_Net-bench.jar; env: BATCH (4), N (1000), A (N/10), B (N - N/10),
 #                                      GC (set: full collections before each sample, `--gc`),
 #                                      TRIM (set: the allocator's free memory trimmed after each sample, `--trim`)
 set -euo pipefail
@@ -13,7 +13,7 @@ BATCH="${BATCH:-4}"; N="${N:-1000}"; A="${A:-$((N / 10))}"; B="${B:-$((N - N / 1
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=2
 java -XX:NativeMemoryTracking=summary -Dai.djl.pytorch.num_threads=2 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -jar target/Inf_Net.jar bench --rss "$N" --batch "$BATCH" ${GC:+--gc} ${TRIM:+--trim} --pause 4000 > "$OUT/rss.txt" 2>&1 &
+    -jar bench/target/Inf_Net-bench.jar bench --rss "$N" --batch "$BATCH" ${GC:+--gc} ${TRIM:+--trim} --pause 4000 > "$OUT/rss.txt" 2>&1 &
 pid=$!
 maps() {  # every mapping: start address, size KB, RSS KB, name (anon when none)
     python3 - "$pid" <<'PY'

@@ -4,7 +4,8 @@
 #   bench/run_all.sh                 # full run (about 30-40 min on 2 quiet cores); run nothing else meanwhile
 #   SMOKE=1 bench/run_all.sh         # tiny sizes, checks that every step runs (numbers meaningless)
 #
-# Needs target/Inf_Net.jar (+ target/lib; `mvn -B -ntp -q package -DskipTests`) and the developer venv of
+# Needs bench/target/Inf_Net-bench.jar (+ bench/target/lib; `mvn -B -ntp -q install -DskipTests` then
+# `mvn -B -ntp -q -f bench/pom.xml package -DskipTests`) and the developer venv of
 # bench/python/setup_venv.sh (PyTorch CPU, never a build dependency; VENV=/work/venv by default).
 # Both sides run on 2 threads: OMP_NUM_THREADS=2 and MKL_NUM_THREADS=2 for both processes, DJL's
 # ai.djl.pytorch.num_threads=2 for Java, torch.set_num_threads(2) for Python; inter-op threads are left at
@@ -27,14 +28,14 @@ cd "$(dirname "$0")/.."
 
 VENV="${VENV:-/work/venv}"
 OUT="${OUT:-/tmp/infnet-bench-$(date -u +%Y%m%dT%H%M%SZ)}"
-JAR="${JAR:-target/Inf_Net.jar}"
+JAR="${JAR:-bench/target/Inf_Net-bench.jar}"
 if [[ "${SMOKE:-0}" == "1" ]]; then
     RUNS=2; SLICES=12; RSS_SLICES=16; TRAIN_BATCH=1; STEPS=1; JSCALES=0.25,0.5; PYSIDES=96,192
 else
     RUNS="${RUNS:-20}"; SLICES="${SLICES:-300}"; RSS_SLICES="${RSS_SLICES:-1000}"; TRAIN_BATCH="${TRAIN_BATCH:-4}"
     STEPS="${STEPS:-4}"; JSCALES=0.75,1,1.25; PYSIDES=256,352,448
 fi
-[[ -f "$JAR" ]] || { echo "missing $JAR: run mvn -B -ntp -q package -DskipTests" >&2; exit 1; }
+[[ -f "$JAR" ]] || { echo "missing $JAR: run mvn -B -ntp -q install -DskipTests; mvn -B -ntp -q -f bench/pom.xml package -DskipTests" >&2; exit 1; }
 [[ -x "$VENV/bin/python" ]] || { echo "missing $VENV: run bench/python/setup_venv.sh" >&2; exit 1; }
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=2 MKL_NUM_THREADS=2

@@ -19,6 +19,8 @@ echo "== build: module jar and its runtime class path"
 mvn -B -ntp -q package -DskipTests
 # compile scope: the core and its libraries, and Spark itself (provided scope, as a cluster provides it)
 mvn -B -ntp -q dependency:build-classpath -DincludeScope=compile -Dmdep.outputFile="$W/classpath.txt"
+# the phantom generator is test code (the core's test jar, PhantomCohort among this module's test classes)
+mvn -B -ntp -q dependency:build-classpath -DincludeScope=test -Dmdep.outputFile="$W/test-classpath.txt"
 export SPARK_HOME=$W/spark-home SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 OMP_NUM_THREADS=1
 mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf"
 tr ':' '\n' < "$W/classpath.txt" | while read -r j; do ln -sf "$j" "$SPARK_HOME/jars/"; done
@@ -61,7 +63,7 @@ wait_for() { # FILE PATTERN SECONDS
 }
 
 echo "== phantom cohort: $N volumes of ${SIZE}x${SIZE}x${SLICES}"
-java -Xmx1g -cp "$CP" org.infnet.spark.PhantomCohort "$W/cohort" "$N" "$SIZE" "$SLICES"
+java -Xmx1g -cp "$HERE/target/test-classes:$(cat "$W/test-classpath.txt")" org.infnet.spark.PhantomCohort "$W/cohort" "$N" "$SIZE" "$SLICES"
 
 echo "== master on spark://127.0.0.1:7077"
 java -Xmx512m -cp "$CP" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port 7077 --webui-port 18080 \

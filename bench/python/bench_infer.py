@@ -2,7 +2,7 @@
 
     /work/venv/bin/python bench/python/bench_infer.py [--threads 2] [--runs 20] [--batches 1,4] [--train-steps 4]
 
-Headline numbers are also printed as `figure,KEY,VALUE` lines with the keys of `java -jar Inf_Net.jar bench`
+Headline numbers are also printed as `figure,KEY,VALUE` lines with the keys of `java -jar Inf_Net-bench.jar bench`
 (infer_ms_b1.infnet-res2net50, infer_ms_best..., train_img_per_s.infnet-res2net50.SIDE, ...multiscale), which
 bench/run_all.sh joins into the Java/Python table. Java's inference figure times the whole predictor path
 (resize to 352, encode, network, resize back); this one times the network alone, so the ratio favours Python.

@@ -2,7 +2,7 @@ package org.infnet.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 
 /**
  * Infection burden from infection masks (or a probability map and a threshold) and lung masks.

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
-import org.infnet.io.Calibration3D;
-import org.infnet.io.HuWindow;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.Calibration3D;
+import org.infnet.image.HuWindow;
+import org.infnet.image.ImageConversions;
 
 /**
  * Classical (non-learned) lung mask of axial chest CT slices.

@@ -13,7 +13,7 @@ import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.infer.Progress;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.ImageConversions;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.nifti.NiftiGeometry;
 import org.infnet.io.nifti.NiftiReader;

@@ -15,7 +15,7 @@ import java.util.Set;
  * read with {@link #get} may be given once only (a repeated {@code --output} is refused rather than the last one
  * taken); options read with {@link #all} may be repeated.
  */
-final class Args {
+public final class Args {
 
     private final Map<String, List<String>> options = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
@@ -25,7 +25,7 @@ final class Args {
      * @param valued options taking a value
      * @param flags options without a value
      */
-    Args(String[] argv, Set<String> valued, Set<String> flags) {
+    public Args(String[] argv, Set<String> valued, Set<String> flags) {
         boolean onlyPositional = false;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
@@ -65,11 +65,11 @@ final class Args {
         }
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return options.containsKey(name);
     }
 
-    String get(String name, String def) {
+    public String get(String name, String def) {
         List<String> v = options.get(name);
         if (v != null && v.size() > 1) {
             throw new UsageException("--" + name + " was given " + v.size() + " times ('" + String.join("', '", v)
@@ -78,7 +78,7 @@ final class Args {
         return v == null ? def : v.get(0);
     }
 
-    String require(String name) {
+    public String require(String name) {
         String v = get(name, null);
         if (v == null) {
             throw new UsageException("--" + name + " is required");
@@ -86,11 +86,11 @@ final class Args {
         return v;
     }
 
-    List<String> all(String name) {
+    public List<String> all(String name) {
         return options.getOrDefault(name, List.of());
     }
 
-    Path path(String name) {
+    public Path path(String name) {
         return pathOf(require(name));
     }
 
@@ -105,7 +105,7 @@ final class Args {
         return Path.of(arg);
     }
 
-    int integer(String name, int def) {
+    public int integer(String name, int def) {
         String v = get(name, null);
         try {
             return v == null ? def : Integer.parseInt(v);
@@ -114,7 +114,7 @@ final class Args {
         }
     }
 
-    double number(String name, double def) {
+    public double number(String name, double def) {
         String v = get(name, null);
         try {
             return v == null ? def : Double.parseDouble(v);
@@ -123,7 +123,7 @@ final class Args {
         }
     }
 
-    List<String> positional() {
+    public List<String> positional() {
         return positional;
     }
 
@@ -169,15 +169,15 @@ final class Args {
     }
 
     /** {@code --help} or {@code -h}: the caller prints the usage and succeeds. */
-    static final class HelpRequested extends RuntimeException {
+    public static final class HelpRequested extends RuntimeException {
         HelpRequested() {
             super("help requested");
         }
     }
 
     /** A command-line mistake; its message is shown to the user as one line. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }

@@ -2,6 +2,7 @@ package org.infnet.cli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.infnet.engine.DjlDefaults;
 
 /**
@@ -33,26 +34,41 @@ public final class Main {
             }
         }
         DjlDefaults.apply(verbose);
+        String command = argv[0];
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        return guarded(() -> switch (command) {
+            case "segment" -> SegmentCli.run(rest, out);
+            case "train" -> TrainCli.run(rest, out);
+            case "pseudo-label" -> PseudoLabelCli.run(rest, out);
+            case "train-multiclass" -> TrainMultiClassCli.run(rest, out);
+            case "evaluate" -> EvaluateCli.run(rest, out);
+            case "macro" -> MacroCli.run(rest, out);
+            case "gui" -> GuiCli.run(rest, out);
+            case "import-pytorch" -> ImportCli.run(rest, out);
+            case "export-onnx" -> ExportOnnxCli.run(rest, out);
+            default -> {
+                err.println("error: unknown command '" + command + "'\n" + usage());
+                yield 2;
+            }
+        }, out, err, Main::usage, verbose);
+    }
+
+    /** A command's work; returns the exit status. */
+    @FunctionalInterface
+    public interface Job {
+        int run() throws Exception;
+    }
+
+    /**
+     * Runs {@code job} the way a command line reports: {@code --help} prints {@code usage} (status 0), a usage mistake
+     * prints one {@code error:} line (2), any other failure one {@code error:} line (1; with {@code verbose} after its
+     * stack trace). The bench module's entry point reports the same way.
+     */
+    public static int guarded(Job job, PrintStream out, PrintStream err, Supplier<String> usage, boolean verbose) {
         try {
-            return switch (argv[0]) {
-                case "segment" -> SegmentCli.run(rest, out);
-                case "train" -> TrainCli.run(rest, out);
-                case "pseudo-label" -> PseudoLabelCli.run(rest, out);
-                case "train-multiclass" -> TrainMultiClassCli.run(rest, out);
-                case "evaluate" -> EvaluateCli.run(rest, out);
-                case "bench" -> BenchCli.run(rest, out);
-                case "macro" -> MacroCli.run(rest, out);
-                case "gui" -> GuiCli.run(rest, out);
-                case "import-pytorch" -> ImportCli.run(rest, out);
-                case "export-onnx" -> ExportOnnxCli.run(rest, out);
-                default -> {
-                    err.println("error: unknown command '" + argv[0] + "'\n" + usage());
-                    yield 2;
-                }
-            };
+            return job.run();
         } catch (Args.HelpRequested e) {
-            out.println(usage());
+            out.println(usage.get());
             return 0;
         } catch (Args.UsageException e) {
             err.println("error: " + e.getMessage());
@@ -78,8 +94,6 @@ public final class Main {
                 "            [--intercept C]   16/32-bit and NIfTI values v are HU v + C (e.g. -1024 for HU + 1024 exports)",
                 "            (-- ends the options; --help or -h after any command prints this)",
                 "  evaluate  --pred DIR --gt DIR [--class 1|ggo|2|consolidation] [--csv FILE] [--strict]",
-                "  bench     [--model NAME|DIR ...] [--arch ARCH ...] [--batch 1,4] [--runs 20] [--warmup 3]",
-                "            | --volume 300 [--format nifti|png] | --rss 1000 | --train [--arch A ...] [--train-batch 4] [--steps 4]",
                 "  export-onnx MODEL --output FILE.onnx [--multiclass]   the network as ONNX (opset 17, dynamic batch)",
                 "  import-pytorch FILE.pth --arch infnet-res2net50|multiclass-unet --output DIR [--name NAME]",
                 "  train     --data DIR [--data DIR ...] --output DIR [--arch infnet-compact|infnet-res2net50]",

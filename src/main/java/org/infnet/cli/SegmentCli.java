@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
 import org.infnet.model.ModelDescriptor;

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.train.Augmentation;
 import org.infnet.train.EpochLog;
+import org.infnet.train.InfNetObjective;
 import org.infnet.train.TrainConfig;
 import org.infnet.train.TrainingJob;
 import org.infnet.train.TrainingListener;
@@ -30,18 +31,19 @@ final class TrainCli {
         TrainConfig p = TrainConfig.paper();
         double[] scales = scales(a, "0.75,1,1.25");
         Augmentation aug = augmentation(a);
-        TrainConfig cfg = new TrainConfig(a.integer("epochs", p.epochs()), a.integer("batch", p.batchSize()),
-                (float) a.number("lr", p.learningRate()), a.integer("decay-every", p.decayEvery()),
-                (float) a.number("decay-rate", p.decayRate()), (float) a.number("clip", p.clip()), scales,
-                p.trainSize(), a.integer("seed", (int) p.seed()), aug, a.number("checkpoint-minutes", 15));
+        TrainConfig cfg = common(a, p.epochs(), p.batchSize(), p.learningRate(), p.decayEvery(), p.clip())
+                .scales(scales).augment(aug).build();
         String arch = a.get("arch", InfNetConfig.COMPACT.architecture());
-        TrainingJob job = new TrainingJob(a.all("data").stream().map(Path::of).toList(),
-                a.has("validation") ? Path.of(a.get("validation", null)) : null, a.has("val-fraction")
+        TrainingJob<?> job = TrainingJob.builder(InfNetObjective.network(InfNetConfig.preset(arch)))
+                .data(a.all("data").stream().map(Path::of).toList())
+                .validationRoot(a.has("validation") ? Path.of(a.get("validation", null)) : null)
+                .validationCount(a.has("val-fraction")
                         ? TrainingJob.heldOutCount(Path.of(a.all("data").get(0)), Double.parseDouble(a.get("val-fraction", null)))
-                        : a.integer("val-count", 10),
-                a.integer("repeat-first", 1), InfNetConfig.preset(arch), cfg, a.path("output"),
-                a.has("init") ? Path.of(a.get("init", null)) : null, Args.deviceName(a), a.get("name", arch));
-        List<EpochLog> logs = job.run(printing(out));
+                        : a.integer("val-count", 10))
+                .firstRootRepeat(a.integer("repeat-first", 1)).train(cfg).output(a.path("output"))
+                .initFrom(a.has("init") ? Path.of(a.get("init", null)) : null).device(Args.deviceName(a))
+                .name(a.get("name", arch)).build();
+        List<String> logs = job.run(printing(out));
         out.println("trained " + logs.size() + " epochs; output in " + a.path("output"));
         return 0;
     }
@@ -70,6 +72,17 @@ final class TrainCli {
             existing = existing.getParent();
         }
         return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs));
+    }
+
+    /**
+     * The options both training commands share ({@code --epochs --batch --lr --decay-every --decay-rate --clip
+     * --seed --checkpoint-minutes}), with these defaults (decay rate 0.1, seed 42, a checkpoint every 15 minutes).
+     */
+    static TrainConfig.Builder common(Args a, int epochs, int batch, float lr, int decayEvery, float clip) {
+        return TrainConfig.builder().epochs(a.integer("epochs", epochs)).batchSize(a.integer("batch", batch))
+                .learningRate((float) a.number("lr", lr)).decayEvery(a.integer("decay-every", decayEvery))
+                .decayRate((float) a.number("decay-rate", 0.1)).clip((float) a.number("clip", clip))
+                .seed(a.integer("seed", 42)).checkpointMinutes(a.number("checkpoint-minutes", 15));
     }
 
     /** {@code --scales} as numbers. */

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.infnet.model.ModelLocator;
 import org.infnet.nn.UNetConfig;
-import org.infnet.train.MultiClassJob;
-import org.infnet.train.MultiClassTrainer;
+import org.infnet.train.MultiClassObjective;
 import org.infnet.train.Optimiser;
 import org.infnet.train.TrainConfig;
+import org.infnet.train.TrainingJob;
 
 /**
  * {@code train-multiclass}: trains the multi-class U-Net (GGO / consolidation) from a folder in the
@@ -37,16 +37,16 @@ final class TrainMultiClassCli {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
-        TrainConfig cfg = new TrainConfig(a.integer("epochs", 200), a.integer("batch", 16),
-                (float) a.number("lr", 1e-2), a.integer("decay-every", 0), (float) a.number("decay-rate", 0.1),
-                (float) a.number("clip", 0), TrainCli.scales(a, "1"), a.integer("size", 352),
-                a.integer("seed", 42), TrainCli.augmentation(a), a.number("checkpoint-minutes", 15));
+        TrainConfig cfg = TrainCli.common(a, 200, 16, 1e-2f, 0, 0).scales(TrainCli.scales(a, "1"))
+                .trainSize(a.integer("size", 352)).augment(TrainCli.augmentation(a)).build();
         String arch = a.get("arch", UNetConfig.COMPACT.architecture());
-        MultiClassJob job = new MultiClassJob(Path.of(a.get("data", null)), a.integer("val-count", 10),
-                a.has("prior-folder") ? null : a.get("prior-model", ModelLocator.DEFAULT), UNetConfig.preset(arch), cfg,
-                kind, (float) a.number("momentum", 0.7), a.path("output"),
-                a.has("init") ? Path.of(a.get("init", null)) : null, Args.deviceName(a), a.get("name", arch));
-        out.println(MultiClassTrainer.HEADER);
+        TrainingJob<?> job = TrainingJob.builder(MultiClassObjective.network(UNetConfig.preset(arch),
+                        a.has("prior-folder") ? null : a.get("prior-model", ModelLocator.DEFAULT), kind,
+                        (float) a.number("momentum", 0.7)))
+                .data(Path.of(a.get("data", null))).validationCount(a.integer("val-count", 10)).train(cfg)
+                .output(a.path("output")).initFrom(a.has("init") ? Path.of(a.get("init", null)) : null)
+                .device(Args.deviceName(a)).name(a.get("name", arch)).build();
+        out.println(MultiClassObjective.HEADER);
         job.run(TrainCli.printing(out));
         out.println("done; output in " + a.path("output"));
         return 0;

@@ -53,7 +53,7 @@ public class EvaluateSegmentation implements Command {
         FolderEvaluation.Result r;
         try {
             r = FolderEvaluation.evaluate(predictions.toPath(), groundTruth.toPath(), false,
-                    org.infnet.eval.io.ImageFiles::read, new CommandProgress(status))
+                    org.infnet.io.ImageFiles::readAsDisplayed, new CommandProgress(status))
                     .requireImages(predictions.toPath(), groundTruth.toPath());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Inf-Net evaluation failed: " + e.getMessage(), e);

@@ -10,6 +10,8 @@ import org.infnet.train.TrainConfig;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.command.DynamicCommand;
+import org.scijava.plugin.Attr;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -20,7 +22,7 @@ import org.scijava.plugin.Plugin;
  * stops after a checkpoint, and running it again on the same output folder continues with the next round.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Inf-Net>Generate Pseudo Labels", headless = true)
-public class GeneratePseudoLabels implements Command {
+public class GeneratePseudoLabels extends DynamicCommand {
 
     @Parameter(label = "Doctor-labelled slices (Inf-Net layout)", style = "directory")
     private File labelled;
@@ -28,8 +30,19 @@ public class GeneratePseudoLabels implements Command {
     @Parameter(label = "Unlabelled slices (folder, or folder with Imgs/)", style = "directory")
     private File unlabelled;
 
-    @Parameter(label = "Start from model (name or folder)")
+    @Parameter(label = "Start from model", initializer = "initModels",
+            attrs = @Attr(name = ModelChoices.FOLDER_ATTRIBUTE, value = "modelFolder"),
+            description = "an installed model, or a model folder")
     private String model = ModelLocator.DEFAULT;
+
+    @Parameter(label = "Model folder", style = "directory", required = false,
+            description = "an Inf-Net model folder to start from, used when the model above is '" + ModelChoices.OTHER_FOLDER + "'")
+    private File modelFolder;
+
+    /** Fiji's dialog: the installed models as a choice ({@link ModelChoices}). */
+    protected void initModels() {
+        ModelChoices.offer(this, "model");
+    }
 
     @Parameter(label = "Output folder", style = "directory")
     private File output;
@@ -87,7 +100,7 @@ public class GeneratePseudoLabels implements Command {
         PseudoLabelConfig cfg = PseudoLabelConfig.of(k, epochs, batch, lr, TrainConfig.parseScales(scales), seed,
                 maxRounds, arch, finalStage, finalEpochs, 1e-4, finetuneEpochs, 1e-4);
         try {
-            PseudoLabelJob.Result r = new PseudoLabelJob(labelled.toPath(), unlabelled.toPath(), model,
+            PseudoLabelJob.Result r = new PseudoLabelJob(labelled.toPath(), unlabelled.toPath(), ModelChoices.resolve(model, modelFolder, "Start from model"),
                     output.toPath(), validation == null ? null : validation.toPath(), cfg, device)
                     .run(PseudoLabelListener.reporting(new CommandProgress(status), m -> log.info("Inf-Net: " + m)));
             summary = r.roundsDone() + "/" + r.roundsPlanned() + " rounds, " + r.poolSize() + " pseudo labels in "

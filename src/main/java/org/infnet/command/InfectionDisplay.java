@@ -18,8 +18,8 @@ import net.imglib2.img.array.ArrayImgs;
 import org.infnet.analysis.InfectionBurden;
 import org.infnet.analysis.VolumeBurden;
 import org.infnet.infer.InfectionSegmenter;
-import org.infnet.io.Calibration3D;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.Calibration3D;
+import org.infnet.image.ImageConversions;
 import org.scijava.log.LogService;
 
 /**

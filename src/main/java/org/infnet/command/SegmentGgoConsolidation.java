@@ -1,5 +1,6 @@
 package org.infnet.command;
 
+import java.io.File;
 import java.util.concurrent.CancellationException;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
@@ -9,13 +10,15 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.infer.VolumeSegmenter;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.InferenceEngine;
-import org.infnet.io.NativeHeap;
+import org.infnet.engine.NativeHeap;
 import org.infnet.model.ModelLocator;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.command.DynamicCommand;
+import org.scijava.plugin.Attr;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
@@ -28,7 +31,7 @@ import org.scijava.plugin.Plugin;
  * consolidation green, which the ImageJ 1.x bridge applies) and the two lesion probability maps.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Inf-Net>Segment GGO and Consolidation", headless = true)
-public class SegmentGgoConsolidation<T extends RealType<T>> implements Command {
+public class SegmentGgoConsolidation<T extends RealType<T>> extends DynamicCommand {
 
     /** Value of an output's {@code lut} attribute asking for {@link LesionClasses#lut()}. */
     public static final String LESION_LUT = "lesion-classes";
@@ -36,12 +39,28 @@ public class SegmentGgoConsolidation<T extends RealType<T>> implements Command {
     @Parameter(label = "CT image", description = "2D slice or stack of axial slices; 8-bit = already windowed, else HU")
     private RandomAccessibleInterval<T> image;
 
-    @Parameter(label = "Multi-class model", required = false, description = "bundled model name or model folder")
+    @Parameter(label = "Multi-class model", required = false, initializer = "initModels",
+            attrs = @Attr(name = ModelChoices.FOLDER_ATTRIBUTE, value = "modelFolder"), description = "bundled model name or model folder")
     private String model = ModelLocator.DEFAULT_MULTICLASS;
 
     @Parameter(label = "Infection model (prior)", required = false,
+            attrs = @Attr(name = ModelChoices.FOLDER_ATTRIBUTE, value = "infectionFolder"),
             description = "Inf-Net model making the infection prior: bundled model name or model folder")
     private String infection = ModelLocator.DEFAULT;
+
+    @Parameter(label = "Multi-class model folder", style = "directory", required = false,
+            description = "a multi-class model folder, used when the model above is '" + ModelChoices.OTHER_FOLDER + "'")
+    private File modelFolder;
+
+    @Parameter(label = "Infection model folder", style = "directory", required = false,
+            description = "an Inf-Net model folder for the prior, used when the infection model above is '" + ModelChoices.OTHER_FOLDER + "'")
+    private File infectionFolder;
+
+    /** Fiji's dialog: the installed models as a choice ({@link ModelChoices}). */
+    protected void initModels() {
+        ModelChoices.offer(this, "model");
+        ModelChoices.offer(this, "infection");
+    }
 
     @Parameter(label = "Window level (HU)", description = "for 16-bit/32-bit input")
     private double level = HuWindow.LUNG.level();
@@ -74,8 +93,9 @@ public class SegmentGgoConsolidation<T extends RealType<T>> implements Command {
     @Override
     public void run() {
         try {
-            var unet = infnet.multiClassModel(model);
-            MultiClassSegmenter.Result r = new MultiClassSegmenter(infnet.model(infection), unet,
+            var unet = infnet.multiClassModel(ModelChoices.resolve(model, modelFolder, "Multi-class model"));
+            MultiClassSegmenter.Result r = new MultiClassSegmenter(
+                    infnet.model(ModelChoices.resolve(infection, infectionFolder, "Infection model")), unet,
                     new MultiClassSegmenter.Options(new HuWindow(level, width), VolumeSegmenter.DEFAULT_BATCH,
                             infnet.streams()),
                     InferenceEngine.resolve(engine, unet.descriptor()))

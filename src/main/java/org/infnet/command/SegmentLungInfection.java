@@ -3,7 +3,7 @@ package org.infnet.command;
 import ij.ImagePlus;
 import net.imglib2.img.array.ArrayImgs;
 import org.infnet.analysis.LungSegmentation;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 import java.util.concurrent.CancellationException;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
@@ -12,25 +12,40 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.VolumeSegmenter;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.InferenceEngine;
-import org.infnet.io.NativeHeap;
+import org.infnet.model.ModelLocator;
+import org.infnet.engine.NativeHeap;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
+import java.io.File;
 import org.scijava.command.Command;
+import org.scijava.command.DynamicCommand;
+import org.scijava.plugin.Attr;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /** Plugins > Inf-Net > Segment Lung Infection: probability map and mask of a CT slice or stack. */
 @Plugin(type = Command.class, menuPath = "Plugins>Inf-Net>Segment Lung Infection", headless = true)
-public class SegmentLungInfection<T extends RealType<T>> implements Command {
+public class SegmentLungInfection<T extends RealType<T>> extends DynamicCommand {
 
     @Parameter(label = "CT image", description = "2D slice or stack of axial slices; 8-bit = already windowed, else HU")
     private RandomAccessibleInterval<T> image;
 
-    @Parameter(label = "Model", required = false, description = "an installed model, or a model folder")
-    private String model = "infnet-compact";
+    @Parameter(label = "Model", required = false, initializer = "initModels",
+            attrs = @Attr(name = ModelChoices.FOLDER_ATTRIBUTE, value = "modelFolder"),
+            description = "an installed model, or Other and a model folder below")
+    private String model = ModelLocator.DEFAULT;
+
+    @Parameter(label = "Model folder", style = "directory", required = false,
+            description = "an Inf-Net model folder (model.json + weights), used when the model above is '" + ModelChoices.OTHER_FOLDER + "'")
+    private File modelFolder;
+
+    /** Fiji's dialog: the installed models as a choice ({@link ModelChoices}). */
+    protected void initModels() {
+        ModelChoices.offer(this, "model");
+    }
 
     @Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05")
     private double threshold = 0.5;
@@ -94,7 +109,7 @@ public class SegmentLungInfection<T extends RealType<T>> implements Command {
     @Override
     public void run() {
         try {
-            var net = infnet.model(model);
+            var net = infnet.model(ModelChoices.resolve(model, modelFolder, "Model"));
             InfectionSegmenter.Result r = new InfectionSegmenter(net,
                     new InfectionSegmenter.Options(threshold, new HuWindow(level, width),
                             VolumeSegmenter.DEFAULT_BATCH, infnet.streams(), false),

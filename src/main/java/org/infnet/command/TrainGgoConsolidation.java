@@ -5,9 +5,10 @@ import java.io.IOException;
 import org.infnet.model.ModelLocator;
 import org.infnet.nn.UNetConfig;
 import org.infnet.train.Augmentation;
-import org.infnet.train.MultiClassJob;
+import org.infnet.train.MultiClassObjective;
 import org.infnet.train.Optimiser;
 import org.infnet.train.TrainConfig;
+import org.infnet.train.TrainingJob;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
@@ -20,7 +21,7 @@ import org.scijava.plugin.Plugin;
  * consolidation, optional {@code Prior/}), with the infection priors made by an infection model (default: the
  * bundled one) or read from {@code Prior/}. Defaults are the original's recipe (SGD momentum 0.7, lr 1e-2,
  * batch 16, 200 epochs, 352 px) on the compact U-Net. Same progress, cancel and resume as Train Inf-Net
- * ({@link MultiClassJob}).
+ * ({@link TrainingJob}, {@link MultiClassObjective}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Inf-Net>Train GGO and Consolidation", headless = true)
 public class TrainGgoConsolidation implements Command {
@@ -84,11 +85,13 @@ public class TrainGgoConsolidation implements Command {
 
     @Override
     public void run() {
-        TrainConfig cfg = new TrainConfig(epochs, batch, (float) lr, 0, 0.1f, 0, TrainConfig.parseScales(scales), size,
-                seed, Augmentation.preset(augment), 15);
-        MultiClassJob job = new MultiClassJob(data.toPath(), valCount, priorFolder ? null : priorModel,
-                UNetConfig.preset(arch), cfg, Optimiser.Kind.parse(optimizer), (float) momentum, output.toPath(),
-                init == null ? null : init.toPath(), device, arch);
+        TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(batch).learningRate((float) lr).decayEvery(0)
+                .clip(0).scales(TrainConfig.parseScales(scales)).trainSize(size).seed(seed)
+                .augment(Augmentation.preset(augment)).build();
+        TrainingJob<?> job = TrainingJob.builder(MultiClassObjective.network(UNetConfig.preset(arch),
+                        priorFolder ? null : priorModel, Optimiser.Kind.parse(optimizer), (float) momentum))
+                .data(data.toPath()).validationCount(valCount).train(cfg).output(output.toPath())
+                .initFrom(init == null ? null : init.toPath()).device(device).name(arch).build();
         try {
             job.run(new CommandTrainingListener(status, log, "GGO/consolidation training", epochs));
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.train.Augmentation;
+import org.infnet.train.InfNetObjective;
 import org.infnet.train.TrainConfig;
 import org.infnet.train.TrainingJob;
 import org.scijava.app.StatusService;
@@ -77,10 +78,9 @@ public class TrainInfNet implements Command {
 
     @Override
     public void run() {
-        TrainConfig p = TrainConfig.paper();
-        TrainConfig cfg = new TrainConfig(epochs, batch, (float) lr, decayEvery, p.decayRate(), p.clip(),
-                TrainConfig.parseScales(scales),
-                p.trainSize(), seed, Augmentation.preset(augment), 15);
+        TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(batch).learningRate((float) lr)
+                .decayEvery(decayEvery).scales(TrainConfig.parseScales(scales)).seed(seed)
+                .augment(Augmentation.preset(augment)).build();
         List<java.nio.file.Path> roots = new ArrayList<>();
         roots.add(data.toPath());
         if (extra != null) {
@@ -92,8 +92,10 @@ public class TrainInfNet implements Command {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Inf-Net training: " + e.getMessage(), e);
         }
-        TrainingJob job = new TrainingJob(roots, validation == null ? null : validation.toPath(), held, 1,
-                InfNetConfig.preset(arch), cfg, output.toPath(), init == null ? null : init.toPath(), device, arch);
+        TrainingJob<?> job = TrainingJob.builder(InfNetObjective.network(InfNetConfig.preset(arch))).data(roots)
+                .validationRoot(validation == null ? null : validation.toPath()).validationCount(held).train(cfg)
+                .output(output.toPath()).initFrom(init == null ? null : init.toPath()).device(device).name(arch)
+                .build();
         try {
             job.run(new CommandTrainingListener(status, log, "Inf-Net training", epochs));
         } catch (java.io.IOException e) {

@@ -40,133 +40,179 @@ public final class Evaluator {
      */
     public static ImageScores evaluateNormalized(double[] pred01, boolean[] gt, int width, int height) {
         Metrics.checkSize(pred01.length, gt.length, width, height);
-        final double[] q = pred01;
-        final int n = q.length;
-        final int w = width;
-
-        // pass 1: level histogram, MAE, sums, S-object foreground/background sums, centroid, 0.5 counts
-        long[] hist = new long[2 * Thresholds.COUNT]; // [0,256): background, [256,512): foreground
-        double maeSum = 0;
-        double predSum = 0;
-        double sFg = 0;
-        double sBg = 0;
-        long nFg = 0;
-        long cx = 0;
-        long cy = 0;
-        long half1 = 0;
-        long half0 = 0;
-        for (int y = 0; y < height; y++) {
-            int row = y * w;
-            long rowFg = 0;
-            for (int x = 0; x < w; x++) {
-                double p = q[row + x];
-                int m = Thresholds.level(p);
-                predSum += p;
-                if (gt[row + x]) {
-                    hist[Thresholds.COUNT + m]++;
-                    maeSum += Math.abs(1.0 - p);
-                    sFg += p;
-                    rowFg++;
-                    cx += x + 1;
-                    if (p >= 0.5) {
-                        half1++;
-                    }
-                } else {
-                    hist[m]++;
-                    maeSum += Math.abs(0.0 - p);
-                    sBg += 1.0 - p;
-                    if (p >= 0.5) {
-                        half0++;
-                    }
-                }
-            }
-            nFg += rowFg;
-            cy += rowFg * (y + 1);
-        }
-        long nBg = n - nFg;
-
-        Confusion[] curve = new Confusion[Thresholds.COUNT];
-        long tp = 0;
-        long fp = 0;
-        for (int j = 0; j < Thresholds.COUNT; j++) {
-            int m = 255 - j;
-            tp += hist[Thresholds.COUNT + m];
-            fp += hist[m];
-            curve[j] = new Confusion(tp, fp, nFg - tp, nBg - fp);
-        }
-        double mae = maeSum / n;
-        double adpT = 2.0 * predSum / n;
+        final int n = pred01.length;
+        FirstPass f = new FirstPass(pred01, gt, width, height);
+        Confusion[] curve = f.curve();
+        double mae = f.maeSum / n;
+        double adpT = 2.0 * f.predSum / n;
         if (adpT > 1.0) {
             adpT = 1.0;
         }
-        Confusion half = new Confusion(half1, half0, nFg - half1, nBg - half0);
-
-        if (nFg == 0 || nFg == n) {
+        Confusion half = new Confusion(f.half1, f.half0, f.nFg - f.half1, f.nBg - f.half0);
+        if (f.nFg == 0 || f.nFg == n) {
             // S-measure degenerates to the mean; only the adaptive counts need another pass
-            long a1 = 0;
-            long a0 = 0;
-            for (int i = 0; i < n; i++) {
-                if (q[i] >= adpT) {
-                    if (gt[i]) {
-                        a1++;
+            double sm = f.nFg == 0 ? 1.0 - f.predSum / n : f.predSum / n;
+            return new ImageScores(width, height, curve, sm, mae, adpT, adaptiveCounts(pred01, gt, adpT, f), half);
+        }
+        SecondPass s = new SecondPass(pred01, gt, width, height, f, adpT);
+        double sm = 0.5 * s.sObject() + 0.5 * sRegion(pred01, gt, width, height, s);
+        if (sm < 0) {
+            sm = 0;
+        }
+        return new ImageScores(width, height, curve, sm, mae, adpT,
+                new Confusion(s.a1, s.a0, f.nFg - s.a1, f.nBg - s.a0), half);
+    }
+
+    /**
+     * Pass 1: threshold-level histogram, MAE, sums, S-object foreground/background sums, centroid sums and the
+     * 0.5-threshold counts.
+     */
+    private static final class FirstPass {
+        /** Threshold levels: [0,256) background pixels, [256,512) foreground pixels. */
+        final long[] hist = new long[2 * Thresholds.COUNT];
+        double maeSum;
+        double predSum;
+        double sFg;
+        double sBg;
+        long nFg;
+        final long nBg;
+        long cx;
+        long cy;
+        long half1;
+        long half0;
+
+        FirstPass(double[] q, boolean[] gt, int w, int height) {
+            for (int y = 0; y < height; y++) {
+                int row = y * w;
+                long rowFg = 0;
+                for (int x = 0; x < w; x++) {
+                    double p = q[row + x];
+                    int m = Thresholds.level(p);
+                    predSum += p;
+                    if (gt[row + x]) {
+                        hist[Thresholds.COUNT + m]++;
+                        maeSum += Math.abs(1.0 - p);
+                        sFg += p;
+                        rowFg++;
+                        cx += x + 1;
+                        if (p >= 0.5) {
+                            half1++;
+                        }
                     } else {
-                        a0++;
+                        hist[m]++;
+                        maeSum += Math.abs(0.0 - p);
+                        sBg += 1.0 - p;
+                        if (p >= 0.5) {
+                            half0++;
+                        }
                     }
                 }
+                nFg += rowFg;
+                cy += rowFg * (y + 1);
             }
-            double sm = nFg == 0 ? 1.0 - predSum / n : predSum / n;
-            return new ImageScores(width, height, curve, sm, mae, adpT,
-                    new Confusion(a1, a0, nFg - a1, nBg - a0), half);
+            nBg = q.length - nFg;
         }
 
-        // centroid (1-based, rounded half up), quadrant split as Metrics.sRegion
-        int cX = (int) ((2 * cx + nFg) / (2 * nFg));
-        int cY = (int) ((2 * cy + nFg) / (2 * nFg));
-        double mFg = sFg / nFg;
-        double mBg = sBg / nBg;
+        /** The confusion counts at the 256 thresholds, from the histogram. */
+        Confusion[] curve() {
+            Confusion[] curve = new Confusion[Thresholds.COUNT];
+            long tp = 0;
+            long fp = 0;
+            for (int j = 0; j < Thresholds.COUNT; j++) {
+                int m = 255 - j;
+                tp += hist[Thresholds.COUNT + m];
+                fp += hist[m];
+                curve[j] = new Confusion(tp, fp, nFg - tp, nBg - fp);
+            }
+            return curve;
+        }
+    }
 
-        // pass 2: S-object squared deviations, adaptive counts, quadrant sums (LT, RT, LB, RB)
-        double vFg = 0;
-        double vBg = 0;
+    /** The confusion counts at the adaptive threshold (the one pass of an image whose GT is all one class). */
+    private static Confusion adaptiveCounts(double[] q, boolean[] gt, double adpT, FirstPass f) {
         long a1 = 0;
         long a0 = 0;
-        double[] qs = new double[4];
-        long[] qg = new long[4];
-        for (int y = 0; y < height; y++) {
-            int row = y * w;
-            int qi = y < cY ? 0 : 2;
-            for (int x = 0; x < w; x++) {
-                int k = x < cX ? qi : qi + 1;
-                double p = q[row + x];
-                qs[k] += p;
-                if (gt[row + x]) {
-                    double d = p - mFg;
-                    vFg += d * d;
-                    qg[k]++;
-                    if (p >= adpT) {
-                        a1++;
-                    }
+        for (int i = 0; i < q.length; i++) {
+            if (q[i] >= adpT) {
+                if (gt[i]) {
+                    a1++;
                 } else {
-                    double d = (1.0 - p) - mBg;
-                    vBg += d * d;
-                    if (p >= adpT) {
-                        a0++;
+                    a0++;
+                }
+            }
+        }
+        return new Confusion(a1, a0, f.nFg - a1, f.nBg - a0);
+    }
+
+    /**
+     * Pass 2 (GT with both classes): the centroid (1-based, rounded half up) and the quadrant split as {@link
+     * Metrics#sRegion}, S-object squared deviations, adaptive counts and quadrant sums (LT, RT, LB, RB).
+     */
+    private static final class SecondPass {
+        final int cX;
+        final int cY;
+        final double mFg;
+        final double mBg;
+        final long nFg;
+        final long nBg;
+        double vFg;
+        double vBg;
+        long a1;
+        long a0;
+        final double[] qs = new double[4];
+        final long[] qg = new long[4];
+
+        SecondPass(double[] q, boolean[] gt, int w, int height, FirstPass f, double adpT) {
+            nFg = f.nFg;
+            nBg = f.nBg;
+            cX = (int) ((2 * f.cx + nFg) / (2 * nFg));
+            cY = (int) ((2 * f.cy + nFg) / (2 * nFg));
+            mFg = f.sFg / nFg;
+            mBg = f.sBg / nBg;
+            for (int y = 0; y < height; y++) {
+                int row = y * w;
+                int qi = y < cY ? 0 : 2;
+                for (int x = 0; x < w; x++) {
+                    int k = x < cX ? qi : qi + 1;
+                    double p = q[row + x];
+                    qs[k] += p;
+                    if (gt[row + x]) {
+                        double d = p - mFg;
+                        vFg += d * d;
+                        qg[k]++;
+                        if (p >= adpT) {
+                            a1++;
+                        }
+                    } else {
+                        double d = (1.0 - p) - mBg;
+                        vBg += d * d;
+                        if (p >= adpT) {
+                            a0++;
+                        }
                     }
                 }
             }
         }
-        double u = nFg / (double) n;
-        double sObject = u * object(nFg, mFg, vFg) + (1 - u) * object(nBg, mBg, vBg);
 
-        // pass 3: quadrant variances and covariance
+        /** The S-measure's object term. */
+        double sObject() {
+            double u = nFg / (double) (nFg + nBg);
+            return u * object(nFg, mFg, vFg) + (1 - u) * object(nBg, mBg, vBg);
+        }
+    }
+
+    /** Pass 3: the S-measure's region term from the quadrant variances and covariances. */
+    private static double sRegion(double[] q, boolean[] gt, int w, int height, SecondPass s) {
+        int cX = s.cX;
+        int cY = s.cY;
         long[] qn = {
             (long) cX * cY, (long) (w - cX) * cY, (long) cX * (height - cY), (long) (w - cX) * (height - cY)
         };
         double[] mx = new double[4];
         double[] my = new double[4];
         for (int k = 0; k < 4; k++) {
-            mx[k] = qn[k] == 0 ? 0 : qs[k] / qn[k];
-            my[k] = qn[k] == 0 ? 0 : qg[k] / (double) qn[k];
+            mx[k] = qn[k] == 0 ? 0 : s.qs[k] / qn[k];
+            my[k] = qn[k] == 0 ? 0 : s.qg[k] / (double) qn[k];
         }
         double[] vx = new double[4];
         double[] vy = new double[4];
@@ -195,12 +241,7 @@ public final class Evaluator {
                 sRegion += wq[k] * ssimFromMoments(qn[k], mx[k], my[k], vx[k], vy[k], cov[k]);
             }
         }
-        double sm = 0.5 * sObject + 0.5 * sRegion;
-        if (sm < 0) {
-            sm = 0;
-        }
-        return new ImageScores(width, height, curve, sm, mae, adpT,
-                new Confusion(a1, a0, nFg - a1, nBg - a0), half);
+        return sRegion;
     }
 
     private static double object(long count, double mean, double sumSq) {

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.infnet.eval.io.GrayImage;
-import org.infnet.eval.io.ImageFiles;
+import org.infnet.image.GrayImage;
+import org.infnet.io.ImageFiles;
 
 /**
  * Evaluates a folder of predictions against a folder of GT masks, as the toolbox's {@code main.m}.
@@ -142,7 +142,7 @@ public final class FolderEvaluation {
 
     /** Evaluation with the ImageJ reader; {@code strict} throws on any problem. */
     public static Result evaluate(Path predictionDir, Path gtDir, boolean strict) throws IOException {
-        return evaluate(predictionDir, gtDir, strict, ImageFiles::read);
+        return evaluate(predictionDir, gtDir, strict, ImageFiles::readAsDisplayed);
     }
 
     /**
@@ -177,7 +177,7 @@ public final class FolderEvaluation {
         if (gtClass < 0 || gtClass >= org.infnet.infer.LesionClasses.COUNT) {
             throw new IllegalArgumentException("class must be 0.." + (org.infnet.infer.LesionClasses.COUNT - 1));
         }
-        return evaluate(predictionDir, gtDir, strict, ImageFiles::read, progress, gtClass);
+        return evaluate(predictionDir, gtDir, strict, ImageFiles::readAsDisplayed, progress, gtClass);
     }
 
     private static Result evaluate(Path predictionDir, Path gtDir, boolean strict, ImageReader reader,
@@ -221,19 +221,20 @@ public final class FolderEvaluation {
             }
             progress.update(done++, total, "evaluating " + name);
             Path gtPath = e.getValue();
-            GrayImage gt = readOrReport(gtClass < 0 ? reader : FolderEvaluation::readStored, name, gtPath, problems);
+            GrayImage gt = readOrReport(gtClass < 0 ? reader : ImageFiles::read, name, gtPath, problems);
             GrayImage pred = readOrReport(reader, name, predPath, problems);
             if (gt == null || pred == null) {
                 continue;
             }
             checkStack(name, gtPath, gt, problems);
             checkStack(name, predPath, pred, problems);
-            boolean[] mask = gtClass < 0 ? Metrics.gtMask(gt.pixels()) : classMask(gt.pixels(), gtClass);
+            float[] gtValues = gt.firstSlice();
+            boolean[] mask = gtClass < 0 ? Metrics.gtMask(gtValues) : classMask(gtValues, gtClass);
             if (gtClass < 0) {
-                checkGtScale(name, gtPath, gt, mask, problems);
+                checkGtScale(name, gtPath, gtValues, mask, problems);
             }
             boolean resized = pred.width() != gt.width() || pred.height() != gt.height();
-            float[] p = org.infnet.io.Resampling.bilinear(pred.pixels(), pred.width(), pred.height(), gt.width(), gt.height());
+            float[] p = org.infnet.image.Resampling.bilinear(pred.firstSlice(), pred.width(), pred.height(), gt.width(), gt.height());
             ImageScores scores;
             try {
                 scores = Evaluator.evaluate(p, mask, gt.width(), gt.height());
@@ -336,13 +337,6 @@ public final class FolderEvaluation {
         return out;
     }
 
-    /** The stored pixel values of the first slice (palette indices, not colours). */
-    private static GrayImage readStored(Path file) throws IOException {
-        org.infnet.io.GrayImage g = org.infnet.io.ImageFiles.read(file);
-        float[] first = java.util.Arrays.copyOf(g.pixels(), g.width() * g.height());
-        return new GrayImage(first, g.width(), g.height(), g.depth());
-    }
-
     private static boolean[] classMask(float[] labels, int cls) {
         boolean[] m = new boolean[labels.length];
         for (int i = 0; i < m.length; i++) {
@@ -365,20 +359,20 @@ public final class FolderEvaluation {
     }
 
     private static void checkStack(String name, Path file, GrayImage img, List<Problem> problems) {
-        if (img.slices() > 1) {
+        if (img.depth() > 1) {
             problems.add(new Problem(ProblemKind.WARNING, name, file,
-                    img.slices() + " slices; only the first was evaluated"));
+                    img.depth() + " slices; only the first was evaluated"));
         }
     }
 
-    private static void checkGtScale(String name, Path file, GrayImage gt, boolean[] mask, List<Problem> problems) {
+    private static void checkGtScale(String name, Path file, float[] gt, boolean[] mask, List<Problem> problems) {
         for (boolean b : mask) {
             if (b) {
                 return;
             }
         }
         float max = 0;
-        for (float v : gt.pixels()) {
+        for (float v : gt) {
             max = Math.max(max, v);
         }
         if (max > 0) {

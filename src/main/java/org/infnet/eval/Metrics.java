@@ -243,6 +243,27 @@ public final class Metrics {
         return s / pred.length;
     }
 
+    // ------------------------------------------------------------------ Dice of binary masks
+
+    /** Dice of two binary masks of equal length; 1 when both are empty. */
+    public static double dice(boolean[] a, boolean[] b) {
+        long inter = 0;
+        long sa = 0;
+        long sb = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i]) {
+                sa++;
+            }
+            if (b[i]) {
+                sb++;
+                if (a[i]) {
+                    inter++;
+                }
+            }
+        }
+        return sa + sb == 0 ? 1 : 2.0 * inter / (sa + sb);
+    }
+
     // ------------------------------------------------------------------ adaptive threshold
 
     /** Adaptive threshold {@code min(2 * mean(pred), 1)} (toolbox convention). */

@@ -5,10 +5,10 @@ import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
 import java.awt.Font;
 import java.io.File;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.infnet.command.ModelChoices;
 import org.infnet.model.ModelLocator;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
@@ -19,14 +19,11 @@ import org.scijava.module.ModuleItem;
  * parameter names, so that recorded macros use the same keys as Fiji.
  *
  * <p>Layout: the target image's title first ("Image: ct.tif (512x512x48, 16-bit)"); one row per parameter with its
- * description below it in a small font (never clipped beside the field); a {@code model} text parameter is a choice
- * of the installed models ({@link ModelLocator#available()}) plus {@value #OTHER_FOLDER}, with a folder field used
- * when that is chosen; a Help button shows the command's help page.
+ * description below it in a small font (never clipped beside the field); a model parameter is a choice of
+ * {@link ModelChoices#choices()} (the installed models, then "Other"), as in Fiji's dialog, and the command's own
+ * folder parameter below it is read when "Other" is chosen; a Help button shows the command's help page.
  */
 final class CommandDialog {
-
-    /** The model choice that reads the folder field instead. */
-    static final String OTHER_FOLDER = "Other (model folder below)";
 
     private static final Font SMALL = new Font("SansSerif", Font.PLAIN, 11);
 
@@ -59,12 +56,10 @@ final class CommandDialog {
                 String[] c = choices.stream().map(String::valueOf).toArray(String[]::new);
                 gd.addChoice(label, c, last != null ? last : def == null ? c[0] : def.toString());
             } else if (isModel(item)) {
-                List<String> models = new ArrayList<>(ModelLocator.available());
+                List<String> models = ModelChoices.choices();
                 String current = last != null ? last : def == null ? ModelLocator.DEFAULT : def.toString();
-                boolean named = models.contains(current);
-                models.add(OTHER_FOLDER);
-                gd.addChoice(label, models.toArray(String[]::new), named ? current : OTHER_FOLDER);
-                gd.addDirectoryField("Model folder", named ? "" : current, 24);
+                gd.addChoice(label, models.toArray(String[]::new),
+                        models.contains(current) ? current : ModelChoices.OTHER_FOLDER);
             } else if (t == File.class && style.contains("directory")) {
                 gd.addDirectoryField(label, last != null ? last : def == null ? "" : ((File) def).getPath());
             } else if (t == File.class) {
@@ -100,9 +95,7 @@ final class CommandDialog {
                 } else if (choices != null && !choices.isEmpty()) {
                     out.put(key, gd.getNextChoice());
                 } else if (isModel(item)) {
-                    String chosen = gd.getNextChoice();
-                    String folder = gd.getNextString().strip();
-                    out.put(key, OTHER_FOLDER.equals(chosen) ? folder : chosen);
+                    out.put(key, gd.getNextChoice());
                 } else if (Number.class.isAssignableFrom(box(t))) {
                     out.put(key, Double.toString(gd.getNextNumber()));
                 } else {
@@ -115,9 +108,9 @@ final class CommandDialog {
         }
     }
 
-    /** A text input named {@code model}: a model name or folder. */
+    /** A model input: a text parameter naming its folder parameter ({@link ModelChoices#FOLDER_ATTRIBUTE}). */
     static boolean isModel(ModuleItem<?> item) {
-        return item.getType() == String.class && item.getName().equals("model");
+        return item.getType() == String.class && item.get(ModelChoices.FOLDER_ATTRIBUTE) != null;
     }
 
     /** "ct.tif (512x512x48, 16-bit)". */

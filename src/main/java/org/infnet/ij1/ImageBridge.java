@@ -8,8 +8,8 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import org.infnet.infer.LesionClasses;
-import org.infnet.io.Calibration3D;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.Calibration3D;
+import org.infnet.image.ImageConversions;
 
 /** ImagePlus <-> ImgLib2 hand-over for {@link RunSciJavaCommand}. */
 final class ImageBridge {

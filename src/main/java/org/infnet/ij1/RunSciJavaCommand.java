@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;

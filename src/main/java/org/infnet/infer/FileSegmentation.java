@@ -25,10 +25,10 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.util.Cast;
 import net.imglib2.view.Views;
 import org.infnet.io.AtomicFiles;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.InputFile;
-import org.infnet.io.Workers;
+import org.infnet.util.Workers;
 import org.infnet.io.nifti.NiftiReader;
 
 /**

@@ -3,7 +3,7 @@ package org.infnet.infer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 import org.infnet.io.ImageFiles;
 
 /**

@@ -2,7 +2,7 @@ package org.infnet.infer;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 
 /**
  * A network's whole segmentation of an image (a {@link VolumeSegmenter} writing into that network's outputs), as the

@@ -6,7 +6,7 @@ import ai.djl.nn.Activation;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;

@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.infnet.io.AtomicFiles;
-import org.infnet.io.Workers;
+import org.infnet.util.Workers;
 import org.infnet.io.nifti.NiftiGeometry;
 import org.infnet.io.nifti.NiftiWriter;
 

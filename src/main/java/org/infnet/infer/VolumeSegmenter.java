@@ -18,8 +18,8 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.infnet.io.HuWindow;
-import org.infnet.io.Workers;
+import org.infnet.image.HuWindow;
+import org.infnet.util.Workers;
 
 /**
  * The one loop that runs a network ({@link Predictor}) over a 2D slice (XY) or a stack of axial slices (XYZ) of any

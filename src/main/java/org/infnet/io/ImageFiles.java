@@ -6,12 +6,16 @@ import ij.io.FileInfo;
 import ij.io.FileSaver;
 import ij.io.TiffEncoder;
 import java.io.IOException;
-import java.util.List;
-import net.imglib2.img.Img;
-import net.imglib2.type.numeric.RealType;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.RealType;
+import org.infnet.image.Calibration3D;
+import org.infnet.image.GrayImage;
+import org.infnet.image.ImageConversions;
+import org.infnet.image.Luminance;
 
 /**
  * Reading and writing image files through ImageJ 1.x, headless-safe (PNG, JPEG, TIFF and
@@ -53,6 +57,82 @@ public final class ImageFiles {
         float[] px = ImageConversions.toFloatArray(imp);
         return new GrayImage(imp.getWidth(), imp.getHeight(), imp.getStackSize(), imp.getBitDepth(), px,
                 Calibration3D.from(imp));
+    }
+
+    /**
+     * Opens {@code file} and returns the gray values it shows, as the evaluation reads predictions and ground
+     * truth: 8-bit gray, 16-bit and 32-bit stored values (no density calibration); RGB images, and 8-bit images
+     * whose LUT is not the identity gray ramp (palettes, inverted LUTs), as the {@link Luminance} of the displayed
+     * colour (not rounded). Every slice of a stack is read.
+     *
+     * @throws IOException as {@link #open}
+     */
+    public static GrayImage readAsDisplayed(Path file) throws IOException {
+        ImagePlus imp = open(file);
+        try {
+            int w = imp.getWidth();
+            int h = imp.getHeight();
+            int d = imp.getStackSize();
+            float[] out = new float[w * h * d];
+            for (int z = 0; z < d; z++) {
+                displayedValues(imp.getType(), imp.getStack().getProcessor(z + 1), out, z * w * h);
+            }
+            return new GrayImage(w, h, d, imp.getBitDepth(), out, Calibration3D.from(imp));
+        } finally {
+            imp.close();
+        }
+    }
+
+    /** The displayed gray values of one slice of an image of ImageJ type {@code type}, into {@code out}. */
+    private static void displayedValues(int type, ij.process.ImageProcessor ip, float[] out, int off) {
+        int n = ip.getWidth() * ip.getHeight();
+        switch (type) {
+            case ImagePlus.GRAY8, ImagePlus.COLOR_256 -> {
+                byte[] p = (byte[]) ip.getPixels();
+                float[] lum = lutLuminance(ip);
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = lum == null ? p[i] & 0xff : lum[p[i] & 0xff];
+                }
+            }
+            case ImagePlus.GRAY16 -> {
+                short[] p = (short[]) ip.getPixels();
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = p[i] & 0xffff;
+                }
+            }
+            case ImagePlus.GRAY32 -> System.arraycopy((float[]) ip.getPixels(), 0, out, off, n);
+            case ImagePlus.COLOR_RGB -> {
+                int[] p = (int[]) ip.getPixels();
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = (float) Luminance.ofRgb(p[i]);
+                }
+            }
+            default -> throw new IllegalArgumentException("unsupported ImageJ type " + type);
+        }
+    }
+
+    /**
+     * Luminance of each of the 256 LUT entries of an 8-bit image, or null if the LUT is the identity gray ramp
+     * (then raw values are used). Palette images (e.g. a 1-bit mask whose index 1 is white) thus read as their
+     * displayed gray levels.
+     */
+    private static float[] lutLuminance(ij.process.ImageProcessor ip) {
+        ij.process.LUT cm = ip.getLut();
+        if (cm == null) {
+            return null;
+        }
+        int size = cm.getMapSize();
+        boolean identity = size == 256;
+        float[] lum = new float[256];
+        for (int k = 0; k < 256; k++) {
+            int idx = Math.min(k, size - 1);
+            int r = cm.getRed(idx);
+            int g = cm.getGreen(idx);
+            int b = cm.getBlue(idx);
+            identity &= r == k && g == k && b == k;
+            lum[k] = (float) Luminance.of(r, g, b);
+        }
+        return identity ? null : lum;
     }
 
     /**
@@ -134,8 +214,7 @@ public final class ImageFiles {
                 int c = i < size ? cm.getRGB(i) : 0;
                 int r = (c >> 16) & 0xff, g = (c >> 8) & 0xff, b = c & 0xff;
                 gray &= r == g && g == b;
-                table[i] = (byte) Math.round(ImageConversions.LUMA_R * r + ImageConversions.LUMA_G * g
-                        + ImageConversions.LUMA_B * b);
+                table[i] = (byte) Math.round(Luminance.of(r, g, b));
             }
             if (!gray) {
                 warnings.add("colour palette image: taken as the gray levels (luminance) of its colours");

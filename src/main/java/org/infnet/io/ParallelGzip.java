@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPOutputStream;
+import org.infnet.util.Workers;
 
 /**
  * Gzip compression on several threads, as {@code pigz} does it: the data are cut into chunks, each chunk becomes a

@@ -3,7 +3,7 @@ package org.infnet.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.infnet.io.GrayImage;
+import org.infnet.image.GrayImage;
 import org.infnet.io.ImageFiles;
 
 /**

@@ -18,14 +18,11 @@ import ai.djl.ndarray.types.Shape;
  * <p>A channels-last array has NCHW's shape and values, only its strides differ: it is made as
  * {@code x.permute(0, 2, 3, 1)} copied contiguous and permuted back, all differentiable, so a training forward
  * pass can use the copy and the gradient still reaches the parameter.
+ *
+ * <p>The plain NCHW path, for A/B measurements, is DJL's own {@code ParameterStore}, which serves every parameter as
+ * it is ({@code org.infnet.bench.ab.ProfileOps} with {@code -Dprofile.nchw=true}).
  */
 public final class ChannelsLast {
-
-    /**
-     * False when the system property {@code infnet.nchw} is {@code true}: {@link FrozenWeights} then neither
-     * copies nor folds and serves every parameter as it is (the plain NCHW path, for A/B benchmarks).
-     */
-    public static final boolean ENABLED = !Boolean.getBoolean("infnet.nchw");
 
     private ChannelsLast() {}
 

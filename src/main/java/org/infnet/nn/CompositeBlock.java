@@ -30,10 +30,6 @@ import java.util.List;
 public abstract class CompositeBlock extends AbstractBlock {
 
     private static final ThreadLocal<InitContext> LAZY = new ThreadLocal<>();
-    private static final ThreadLocal<long[]> MACS = new ThreadLocal<>();
-    private static final ThreadLocal<Profile> PROFILE = new ThreadLocal<>();
-
-    private record Profile(Block root, java.util.Map<String, Long> nanos) {}
 
     private record InitContext(NDManager manager, DataType dataType) {}
 
@@ -62,28 +58,15 @@ public abstract class CompositeBlock extends AbstractBlock {
     }
 
     /**
-     * Runs a child block, initialising it first when called during the dry run of {@link #initialize}.
-     * When a multiply-add count is active ({@link #countMacs}), convolutions add their cost to it.
+     * Runs a child block, initialising it first (with the shape of the input it receives) when called during the dry
+     * run of {@link #initialize}.
      */
     protected final NDList call(Block child, ParameterStore ps, NDList in, boolean training) {
         InitContext ctx = LAZY.get();
         if (ctx != null && !child.isInitialized()) {
             child.initialize(ctx.manager(), ctx.dataType(), in.getShapes());
         }
-        Profile prof = PROFILE.get();
-        long t0 = prof != null && prof.root() == this ? System.nanoTime() : 0;
         NDList out = child.forward(ps, in, training);
-        if (t0 != 0) {
-            String name = getChildren().stream().filter(c -> c.getValue() == child).map(c -> c.getKey().substring(2))
-                    .findFirst().orElse("?");
-            prof.nanos().merge(name, System.nanoTime() - t0, Long::sum);
-        }
-        long[] macs = MACS.get();
-        if (macs != null && child instanceof Convolution) {
-            Shape o = out.head().getShape();
-            Shape w = child.getParameters().get("weight").getArray().getShape();
-            macs[0] += o.size() / o.get(0) * (w.size() / w.get(0));
-        }
         return out;
     }
 
@@ -125,42 +108,6 @@ public abstract class CompositeBlock extends AbstractBlock {
     /** Single-input, single-output convenience form of {@link #call(Block, ParameterStore, NDList, boolean)}. */
     protected final NDArray call(Block child, ParameterStore ps, NDArray in, boolean training) {
         return call(child, ps, new NDList(in), training).head();
-    }
-
-    /**
-     * Counts the convolution multiply-adds per sample of one inference pass of {@code block} on an
-     * input of the given shape. The block must be initialised. Resizes and element-wise operations are
-     * not counted (they are below 1% of the total for every Inf-Net configuration).
-     */
-    public static long countMacs(Block block, NDManager manager, Shape inputShape) {
-        MACS.set(new long[1]);
-        try (NDManager tmp = manager.newSubManager()) {
-            block.forward(new ParameterStore(tmp, false), new NDList(tmp.zeros(inputShape)), false);
-            return MACS.get()[0];
-        } finally {
-            MACS.remove();
-        }
-    }
-
-    /**
-     * Wall time spent in each direct child of {@code block} during one inference pass on zeros of
-     * {@code inputShape} (CPU execution is synchronous, so the times are exact; on a GPU they are
-     * launch times). Work done by the block itself between children is reported under {@code "(self)"}.
-     */
-    public static java.util.Map<String, Long> profile(CompositeBlock block, NDManager manager, Shape inputShape) {
-        Profile p = new Profile(block, new java.util.LinkedHashMap<>());
-        PROFILE.set(p);
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray x = tmp.zeros(inputShape);
-            long t0 = System.nanoTime();
-            block.forward(new ParameterStore(tmp, false), new NDList(x), false);
-            long total = System.nanoTime() - t0;
-            long children = p.nanos().values().stream().mapToLong(Long::longValue).sum();
-            p.nanos().put("(self)", total - children);
-            return p.nanos();
-        } finally {
-            PROFILE.remove();
-        }
     }
 
     /** Output shapes, found by one forward pass on zeros (the block must be initialised). */

@@ -86,14 +86,10 @@ public final class FrozenWeights implements AutoCloseable {
 
     /**
      * Prepares the current weights of {@code net} (initialised); the copies live in a sub-manager of
-     * {@code parent}, freed by {@link #close} or with {@code parent}. With {@link ChannelsLast#ENABLED} false
-     * nothing is folded or copied and the store serves the parameters as they are.
+     * {@code parent}, freed by {@link #close} or with {@code parent}.
      */
     public static FrozenWeights of(Block net, NDManager parent) {
         FrozenWeights f = new FrozenWeights(parent.newSubManager());
-        if (!ChannelsLast.ENABLED) {
-            return f;
-        }
         Set<Parameter> folded = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Block> todo = new ArrayDeque<>();
         List<Fusable> fusable = new ArrayList<>();
@@ -212,7 +208,7 @@ public final class FrozenWeights implements AutoCloseable {
                 return null;
             }
             NDArray a = parameter.getArray();
-            if (!ChannelsLast.ENABLED || a.getShape().dimension() != 4 || !a.getDevice().equals(device)) {
+            if (a.getShape().dimension() != 4 || !a.getDevice().equals(device)) {
                 return super.getValue(parameter, device, training);
             }
             if (frozen == null) {

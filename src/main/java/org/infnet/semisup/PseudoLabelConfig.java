@@ -56,8 +56,8 @@ public record PseudoLabelConfig(int groupSize, int maxRounds, long seed, TrainCo
             int maxRounds, String backbone, boolean finalStage, int finalEpochs, double finalLr, int fineTuneEpochs,
             double fineTuneLr) {
         TrainConfig p = TrainConfig.paper();
-        TrainConfig base = new TrainConfig(1, batch, (float) lr, p.decayEvery(), p.decayRate(), p.clip(), scales,
-                p.trainSize(), seed, p.augment(), p.checkpointMinutes());
+        TrainConfig base = TrainConfig.builder().epochs(1).batchSize(batch).learningRate((float) lr).scales(scales)
+                .seed(seed).build();
         return new PseudoLabelConfig(k, maxRounds, seed, base.with(epochsPerRound, batch, (float) lr),
                 InfNetConfig.preset(backbone), finalStage, base.with(finalEpochs, batch, (float) finalLr),
                 base.with(fineTuneEpochs, batch, (float) fineTuneLr));
@@ -86,7 +86,6 @@ public record PseudoLabelConfig(int groupSize, int maxRounds, long seed, TrainCo
 
     /** {@code c} with another seed. */
     static TrainConfig withSeed(TrainConfig c, long s) {
-        return new TrainConfig(c.epochs(), c.batchSize(), c.learningRate(), c.decayEvery(), c.decayRate(), c.clip(),
-                c.scales(), c.trainSize(), s, c.augment(), c.checkpointMinutes());
+        return c.toBuilder().seed(s).build();
     }
 }

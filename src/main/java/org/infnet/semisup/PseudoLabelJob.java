@@ -20,6 +20,7 @@ import org.infnet.model.ModelLocator;
 import org.infnet.model.NetworkModel;
 import org.infnet.nn.InfNet;
 import org.infnet.train.EpochLog;
+import org.infnet.train.InfNetObjective;
 import org.infnet.train.TrainConfig;
 import org.infnet.train.TrainingJob;
 import org.infnet.train.data.InfNetDataset;
@@ -31,7 +32,7 @@ import org.infnet.train.data.InfNetDataset;
  * predicts group {@code r} with the model of round {@code r - 1} (round 0: {@code init}), writes its
  * pseudo labels into {@code output} ({@link PseudoLabels}), and fine-tunes that model for E epochs on the
  * doctor labels plus every pseudo-labelled slice so far, with {@link TrainingJob} / {@link
- * org.infnet.train.InfNetTrainer}. With {@link PseudoLabelConfig#finalStage()}, after the last round a
+ * org.infnet.train.InfNetObjective}. With {@link PseudoLabelConfig#finalStage()}, after the last round a
  * network of the config's backbone is trained from scratch on all pseudo labels and then fine-tuned on the
  * doctor labels: that model is Semi-Inf-Net.
  *
@@ -131,8 +132,8 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
                 PseudoLabels.write(m, group, images, output, 4);
             }
             Path roundDir = work.resolve(String.format("round-%04d", r));
-            List<EpochLog> logs = new TrainingJob(List.of(labelled, output), validation, 0, 1, config.backbone(),
-                    config.roundTraining(r), roundDir, work.resolve(st.model), device, "semi-infnet").run(listener);
+            List<String> logs = job(List.of(labelled, output), config.roundTraining(r), roundDir,
+                    work.resolve(st.model)).run(listener);
             if (logs.size() < epochs) {
                 return result(st, planned, work, null, true);
             }
@@ -145,7 +146,7 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
                 AtomicFiles.deleteTree(previousRound);
             }
             AtomicFiles.deleteTree(roundDir.resolve("checkpoint"));
-            EpochLog last = logs.get(logs.size() - 1);
+            EpochLog last = EpochLog.parse(logs.get(logs.size() - 1));
             RoundLog row = new RoundLog(r, planned, group, Math.min(r * config.groupSize(), st.order.size()),
                     last.totalLoss(), last.valMeanDice(), (System.nanoTime() - t0) / 1e9);
             appendRound(work, row);
@@ -178,8 +179,13 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
 
     private int run(List<Path> roots, TrainConfig cfg, Path out, Path from, PseudoLabelListener listener)
             throws IOException {
-        return new TrainingJob(roots, validation, 0, 1, config.backbone(), cfg, out, from, device, "semi-infnet")
-                .run(listener).size();
+        return job(roots, cfg, out, from).run(listener).size();
+    }
+
+    /** The training job of a round or stage: no slices held out, {@code validation} as the validation root. */
+    private TrainingJob<?> job(List<Path> roots, TrainConfig cfg, Path out, Path from) {
+        return TrainingJob.builder(InfNetObjective.network(config.backbone())).data(roots).validationRoot(validation)
+                .train(cfg).output(out).initFrom(from).device(device).name("semi-infnet").build();
     }
 
     /** Reads the state of an earlier run, or makes the initial one (shuffle, copy of the starting model). */

@@ -43,6 +43,11 @@ public record EpochLog(int epoch, float learningRate, double map5, double map4, 
                 Double.parseDouble(f[9]), Double.parseDouble(f[10]));
     }
 
+    /** The rows of {@code history.csv} (as {@link Trainer#run} returns them), parsed. */
+    public static java.util.List<EpochLog> parseAll(java.util.List<String> rows) {
+        return rows.stream().map(EpochLog::parse).toList();
+    }
+
     /** Sum of the five loss terms. */
     public double totalLoss() {
         return map5 + map4 + map3 + map2 + edge;

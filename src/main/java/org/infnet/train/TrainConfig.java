@@ -55,8 +55,19 @@ public record TrainConfig(
 
     /** The paper's recipe: 100 epochs, batch 24, Adam 1e-4, clamp 0.5, scales 0.75/1/1.25, decay x0.1 at 50. */
     public static TrainConfig paper() {
-        return new TrainConfig(100, 24, 1e-4f, 50, 0.1f, 0.5f, new double[] {0.75, 1, 1.25}, 352, 42,
-                Augmentation.NONE, 15);
+        return builder().build();
+    }
+
+    /** A builder starting from the paper's recipe ({@link #paper()}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate).decayEvery(decayEvery)
+                .decayRate(decayRate).clip(clip).scales(scales).trainSize(trainSize).seed(seed).augment(augment)
+                .checkpointMinutes(checkpointMinutes);
     }
 
     /** Learning rate of a (0-based) epoch under the step schedule. */
@@ -89,7 +100,100 @@ public record TrainConfig(
 
     /** A copy with other epochs, batch size and learning rate. */
     public TrainConfig with(int epochs, int batchSize, float learningRate) {
-        return new TrainConfig(epochs, batchSize, learningRate, decayEvery, decayRate, clip, scales, trainSize,
-                seed, augment, checkpointMinutes);
+        return toBuilder().epochs(epochs).batchSize(batchSize).learningRate(learningRate).build();
+    }
+
+    /** Builds a {@link TrainConfig} value by value; unset values are the paper's ({@link #paper()}). */
+    public static final class Builder {
+
+        private int epochs = 100;
+        private int batchSize = 24;
+        private float learningRate = 1e-4f;
+        private int decayEvery = 50;
+        private float decayRate = 0.1f;
+        private float clip = 0.5f;
+        private double[] scales = {0.75, 1, 1.25};
+        private int trainSize = 352;
+        private long seed = 42;
+        private Augmentation augment = Augmentation.NONE;
+        private double checkpointMinutes = 15;
+
+        private Builder() {}
+
+        /** See {@link TrainConfig#epochs()}. */
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#batchSize()}. */
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#learningRate()}. */
+        public Builder learningRate(float v) {
+            learningRate = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#decayEvery()}. */
+        public Builder decayEvery(int v) {
+            decayEvery = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#decayRate()}. */
+        public Builder decayRate(float v) {
+            decayRate = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#clip()}. */
+        public Builder clip(float v) {
+            clip = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#scales()}. */
+        public Builder scales(double... v) {
+            scales = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#trainSize()}. */
+        public Builder trainSize(int v) {
+            trainSize = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#seed()}. */
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#augment()}. */
+        public Builder augment(Augmentation v) {
+            augment = v;
+            return this;
+        }
+
+        /** See {@link TrainConfig#checkpointMinutes()}. */
+        public Builder checkpointMinutes(double v) {
+            checkpointMinutes = v;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException naming the value that is out of range (see the record's constructor)
+         */
+        public TrainConfig build() {
+            return new TrainConfig(epochs, batchSize, learningRate, decayEvery, decayRate, clip, scales, trainSize,
+                    seed, augment, checkpointMinutes);
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 import org.infnet.io.nifti.NiftiReader;
 import org.infnet.io.nifti.NiftiVolume;
 import org.infnet.phantom.PhantomGenerator;

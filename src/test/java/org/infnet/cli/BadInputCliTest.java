@@ -281,7 +281,7 @@ class BadInputCliTest {
         ImageFiles.writePng8(gt.resolve("a.png"), new byte[4], 2, 2);
         Run r = MainTest.run("evaluate", "--pred", pred.toString(), "--gt", gt.toString());
         assertEquals("error: nothing to evaluate: 1 matched pair(s) could not be evaluated; first: "
-                + pred.resolve("a.png") + ": ImageJ cannot open " + pred.resolve("a.png"), fails(r));
+                + pred.resolve("a.png") + ": Image file " + pred.resolve("a.png") + " is empty (0 bytes)", fails(r));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.infnet.cli;
 
+import org.infnet.command.RunCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.command.InfNetService;
 import org.infnet.command.SegmentLungInfection;
 import org.infnet.infer.InfectionSegmenter;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.ImageConversions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -45,9 +46,8 @@ class EntryPointsAgreeTest {
         try (Context ctx = new Context(CommandService.class, InfNetService.class)) {
             ImagePlus imp = IJ.openImage(input.toString());
             @SuppressWarnings("unchecked")
-            Img<FloatType> prob = (Img<FloatType>) ctx.service(CommandService.class).run(SegmentLungInfection.class,
-                    true, Map.of("image", ImageConversions.toSegmentationInput(imp), "model", "infnet-compact",
-                            "overlay", false)).get().getOutput("probability");
+            Img<FloatType> prob = (Img<FloatType>) RunCommand.run(ctx, SegmentLungInfection.class, Map.of("image", ImageConversions.toSegmentationInput(imp), "model", "infnet-compact",
+                            "overlay", false)).getOutput("probability");
             command = InfectionSegmenter.floats(prob);
         }
 

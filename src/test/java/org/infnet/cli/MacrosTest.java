@@ -65,7 +65,7 @@ class MacrosTest {
         String printed = run("Segment_Folder.ijm", in + "," + out + "," + model + ",0.5");
         assertTrue(printed.contains("segmented 2 slices"), printed);
         for (String n : List.of("phantom_01", "phantom_05")) {
-            org.infnet.io.GrayImage input = org.infnet.io.ImageFiles.read(in.resolve(n + ".png"));
+            org.infnet.image.GrayImage input = org.infnet.io.ImageFiles.read(in.resolve(n + ".png"));
             assertTrue(Files.size(out.resolve(n + "_prob.tif")) > (long) input.width() * input.height() * 4, n);
             assertTrue(Files.exists(out.resolve(n + "_mask.png")), n);
         }

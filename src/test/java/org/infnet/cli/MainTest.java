@@ -94,26 +94,4 @@ class MainTest {
         assertEquals(1, badModel.status());
         assertTrue(badModel.err().contains("not found"), badModel.err());
     }
-
-    @Test
-    void rssBenchSamplesResidentMemoryAndMemoryInUse() {
-        Run r = run("bench", "--rss", "8", "--batch", "4", "--trim", "--maps");
-        assertEquals(0, r.status(), r.err());
-        String[] samples = r.out().lines().filter(l -> l.matches("[48],.*")).toArray(String[]::new);
-        assertEquals(2, samples.length, r.out());
-        for (String l : samples) {
-            String[] c = l.split(",");
-            assertEquals(8, c.length, l); // slices, VmRSS, heap, non-heap, rest, seconds, window peak, trimmed VmRSS
-            double rss = Double.parseDouble(c[1]);
-            double peak = Double.parseDouble(c[6]);
-            double trimmed = Double.parseDouble(c[7]);
-            // the peak since the previous sample is at least the RSS now; a trim returns memory and adds none (the
-            // slack is for what the first diagnostic-command call allocates)
-            assertTrue(rss > 100 && peak >= rss && trimmed > 50 && trimmed <= rss + 64, l);
-        }
-        assertTrue(r.out().contains("RSS after 8 slices / after 4 slices") && r.out().contains("in use (RSS once")
-                && r.out().contains("peak RSS over the last 4 slices / over the first 4"), r.out());
-        long maps = r.out().lines().filter(l -> l.matches("  resident by mapping: glibc arenas \\d+ MB, .*")).count();
-        assertEquals(2, maps, r.out());
-    }
 }

@@ -29,8 +29,7 @@ class CommandsTest {
         img.forEach(t -> t.set(60));
         try (Context ctx = new Context(CommandService.class, InfNetService.class)) {
             CommandService cs = ctx.service(CommandService.class);
-            CommandModule seg = cs.run(SegmentLungInfection.class, true,
-                    Map.of("image", img, "model", model.toString(), "threshold", 0.5)).get();
+            org.scijava.module.Module seg = RunCommand.run(ctx, SegmentLungInfection.class, Map.of("image", img, "model", model.toString(), "threshold", 0.5));
             @SuppressWarnings("unchecked")
             Img<FloatType> prob = (Img<FloatType>) seg.getOutput("probability");
             @SuppressWarnings("unchecked")
@@ -44,7 +43,7 @@ class CommandsTest {
                 assertTrue(p >= 0 && p <= 1);
                 assertEquals(p >= 0.5 ? 255 : 0, mc.next().get());
             }
-            CommandModule edge = cs.run(ShowEdgeAttention.class, true, Map.of("image", img, "model", model.toString())).get();
+            org.scijava.module.Module edge = RunCommand.run(ctx, ShowEdgeAttention.class, Map.of("image", img, "model", model.toString()));
             assertArrayEquals(new long[] {90, 70}, ((Img<?>) edge.getOutput("edges")).dimensionsAsLongArray());
         }
     }

@@ -36,8 +36,7 @@ class MultiClassCommandTest {
             CommandService cs = ctx.service(CommandService.class);
             assertEquals(SegmentGgoConsolidation.LESION_LUT,
                     cs.getCommand(SegmentGgoConsolidation.class).getOutput("labels").get("lut"));
-            CommandModule m = cs.run(SegmentGgoConsolidation.class, true,
-                    Map.of("image", img, "model", unet.toString(), "infection", inf.toString())).get();
+            org.scijava.module.Module m = RunCommand.run(ctx, SegmentGgoConsolidation.class, Map.of("image", img, "model", unet.toString(), "infection", inf.toString()));
             @SuppressWarnings("unchecked")
             Img<UnsignedByteType> labels = (Img<UnsignedByteType>) m.getOutput("labels");
             assertArrayEquals(new long[] {50, 40}, labels.dimensionsAsLongArray());

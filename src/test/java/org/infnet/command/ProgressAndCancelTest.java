@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.app.StatusService;
 import org.scijava.app.event.StatusEvent;
-import org.scijava.command.CommandModule;
+
 import org.scijava.command.CommandService;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
@@ -50,13 +50,12 @@ class ProgressAndCancelTest {
         }
     }
 
-    private CommandModule segment(Path model, Listener l) throws Exception {
+    private org.scijava.module.Module segment(Path model, Listener l) throws Exception {
         Img<UnsignedByteType> stack = ArrayImgs.unsignedBytes(64, 64, 12);
         stack.forEach(t -> t.set(80));
         try (Context ctx = new Context(CommandService.class, InfNetService.class, StatusService.class, EventService.class)) {
             ctx.service(EventService.class).subscribe(l);
-            return ctx.service(CommandService.class).run(SegmentLungInfection.class, true,
-                    Map.of("image", stack, "model", model.toString(), "overlay", false)).get();
+            return RunCommand.run(ctx, SegmentLungInfection.class, Map.of("image", stack, "model", model.toString(), "overlay", false));
         } finally {
             IJ.resetEscape();
         }
@@ -67,13 +66,13 @@ class ProgressAndCancelTest {
         Path model = TestModels.randomCompact(dir.resolve("model"));
         IJ.setKeyDown(KeyEvent.VK_ESCAPE); // an Esc pressed before the run does not cancel it
         Listener all = new Listener(false);
-        CommandModule done = segment(model, all);
+        org.scijava.module.Module done = segment(model, all);
         assertTrue(done.getOutput("probability") != null, "the run was not cancelled by the earlier Esc");
         assertTrue(all.messages.size() >= 3, "progress per batch of slices: " + all.messages);
         assertTrue(all.messages.get(all.messages.size() - 1).contains("12/12"), all.messages.toString());
 
         Listener esc = new Listener(true);
-        CommandModule cancelled = segment(model, esc);
+        org.scijava.module.Module cancelled = segment(model, esc);
         assertNull(cancelled.getOutput("probability"), "Esc during the stack cancels it: no outputs");
         assertFalse(esc.messages.isEmpty());
         assertFalse(esc.messages.stream().anyMatch(m -> m.contains("12/12")), "stopped before the end: " + esc.messages);

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.infnet.model.ModelDescriptor;
-import org.infnet.train.MultiClassTrainer;
+import org.infnet.train.MultiClassObjective;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -65,7 +65,7 @@ class TrainGgoConsolidationCommandTest {
             CommandService cs = ctx.service(CommandService.class);
             cs.run(TrainGgoConsolidation.class, true, in).get();
             List<String> rows = Files.readAllLines(out.resolve("history.csv"));
-            assertEquals(List.of(MultiClassTrainer.HEADER), rows.subList(0, 1));
+            assertEquals(List.of(MultiClassObjective.HEADER), rows.subList(0, 1));
             assertEquals(2, rows.size(), rows.toString());
             Path json = out.resolve("best").resolve(ModelDescriptor.FILE);
             ModelDescriptor best = ModelDescriptor.parse(Files.readString(json), json.toString());

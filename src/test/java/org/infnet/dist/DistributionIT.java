@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +60,9 @@ class DistributionIT {
             assertNotNull(jar.getEntry("plugins.config"), "plugins.config in the plugin jar");
             assertNotNull(jar.getEntry("org/infnet/ij1/InfNetPlugIn.class"));
             assertNotNull(jar.getEntry("META-INF/json/org.scijava.plugin.Plugin"), "SciJava plugin index");
+            // benchmarks (bench/) and the phantom generator (test sources) are not part of the product
+            assertEquals(List.of(), jar.stream().map(ZipEntry::getName)
+                    .filter(n -> n.matches("(?i).*(bench|phantom).*\\.class")).toList(), "benchmark classes in the jar");
         }
         assertEquals(new TreeSet<>(List.of("djl-api-" + DJL + ".jar", "djl-pytorch-engine-" + DJL + ".jar",
                 "djl-pytorch-jni-" + TORCH + "-" + DJL + ".jar",

@@ -13,7 +13,7 @@ import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import org.infnet.infer.InfectionSegmenter;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.ModelDescriptor;
 import org.infnet.model.ModelKind;

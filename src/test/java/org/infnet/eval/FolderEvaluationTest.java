@@ -18,8 +18,8 @@ import org.infnet.eval.FolderEvaluation.ImageResult;
 import org.infnet.eval.FolderEvaluation.Problem;
 import org.infnet.eval.FolderEvaluation.ProblemKind;
 import org.infnet.eval.FolderEvaluation.Result;
-import org.infnet.eval.io.GrayImage;
-import org.infnet.eval.io.ImageFiles;
+import org.infnet.image.GrayImage;
+import org.infnet.io.ImageFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,8 +143,8 @@ class FolderEvaluationTest {
         Files.writeString(pred.resolve("k.png"), "");
         Files.writeString(gt.resolve("k.png"), "");
         Result r = FolderEvaluation.evaluate(pred, gt, false, f -> f.startsWith(pred)
-                ? new GrayImage(new float[] {0, Float.NaN}, 2, 1)
-                : new GrayImage(new float[] {0, 255}, 2, 1));
+                ? GrayImage.of(new float[] {0, Float.NaN}, 2, 1)
+                : GrayImage.of(new float[] {0, 255}, 2, 1));
         assertEquals(0, r.images().size());
         assertEquals(ProblemKind.INVALID, r.problems().get(0).kind());
     }
@@ -178,7 +178,7 @@ class FolderEvaluationTest {
     void readsGray8Gray16RgbAndPalette() throws IOException {
         Path g8 = tmp.resolve("g8.png");
         gray(g8, 3, 2, (x, y) -> 10 * x + 100 * y);
-        GrayImage a = ImageFiles.read(g8);
+        GrayImage a = ImageFiles.readAsDisplayed(g8);
         assertEquals(3, a.width());
         assertEquals(2, a.height());
         assertEquals(110f, a.pixels()[4]);
@@ -188,7 +188,7 @@ class FolderEvaluationTest {
         u16.getRaster().setSample(1, 0, 0, 60000);
         Path p16 = tmp.resolve("g16.png");
         ImageIO.write(u16, "png", p16.toFile());
-        GrayImage b = ImageFiles.read(p16);
+        GrayImage b = ImageFiles.readAsDisplayed(p16);
         assertEquals(1000f, b.pixels()[0]);
         assertEquals(60000f, b.pixels()[1]);
 
@@ -197,7 +197,7 @@ class FolderEvaluationTest {
         rgb.setRGB(1, 0, 0xFFFFFF);
         Path pr = tmp.resolve("rgb.png");
         ImageIO.write(rgb, "png", pr.toFile());
-        GrayImage c = ImageFiles.read(pr);
+        GrayImage c = ImageFiles.readAsDisplayed(pr);
         assertEquals(0.299f * 255, c.pixels()[0], 1e-3f);
         assertEquals(255f, c.pixels()[1], 1e-3f);
 
@@ -208,7 +208,7 @@ class FolderEvaluationTest {
         idx.getRaster().setSample(1, 0, 0, 1);
         Path pi = tmp.resolve("idx.png");
         ImageIO.write(idx, "png", pi.toFile());
-        GrayImage d = ImageFiles.read(pi);
+        GrayImage d = ImageFiles.readAsDisplayed(pi);
         assertEquals(0f, d.pixels()[0], 1e-3f);
         assertEquals(255f, d.pixels()[1], 1e-3f);
     }
@@ -217,8 +217,8 @@ class FolderEvaluationTest {
     void unreadableAndMissingFilesThrow() throws IOException {
         Path bad = tmp.resolve("bad.png");
         Files.writeString(bad, "garbage");
-        assertThrows(IOException.class, () -> ImageFiles.read(bad));
-        assertThrows(IOException.class, () -> ImageFiles.read(tmp.resolve("none.png")));
+        assertThrows(IOException.class, () -> ImageFiles.readAsDisplayed(bad));
+        assertThrows(IOException.class, () -> ImageFiles.readAsDisplayed(tmp.resolve("none.png")));
         assertNotNull(tmp);
     }
 }

@@ -109,7 +109,7 @@ class MacroRunnerTest {
         assertEquals(2, warnings.size(), r.err());
         assertTrue(warnings.get(0).contains("unknown option 'ovrlay' ignored (did you mean 'overlay'?)"), warnings.get(0));
         assertTrue(warnings.get(1).contains("unknown option 'treshold' ignored (did you mean 'threshold'?)"), warnings.get(1));
-        assertTrue(warnings.get(1).contains("valid options: image, model, threshold, level, width, engine, overlay, rois, results, lungs"),
+        assertTrue(warnings.get(1).contains("valid options: image, model, modelfolder, threshold, level, width, engine, overlay, rois, results, lungs"),
                 warnings.get(1));
     }
 

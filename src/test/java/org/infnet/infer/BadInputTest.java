@@ -33,7 +33,7 @@ import net.imglib2.FinalInterval;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.util.ConstantUtils;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 import org.infnet.model.ModelKind;
 import org.infnet.model.NetworkModel;
@@ -462,7 +462,7 @@ class BadInputTest {
         }
         Path in = dir.resolve(name);
         org.infnet.io.nifti.NiftiWriter.writeFloat32(in, org.infnet.io.nifti.NiftiGeometry.of(24, 20, depth,
-                new org.infnet.io.Calibration3D(0.7, 0.7, 5, "mm")), hu);
+                new org.infnet.image.Calibration3D(0.7, 0.7, 5, "mm")), hu);
         return in;
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPOutputStream;
 import org.infnet.io.HostileFiles;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.ImageConversions;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.TestFiles;
 import org.infnet.io.nifti.NiftiReader;

@@ -15,7 +15,7 @@ import javax.imageio.ImageIO;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.nifti.NiftiGeometry;
 import org.infnet.io.nifti.NiftiReader;
@@ -49,7 +49,7 @@ class MultiClassSegmenterTest {
         try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
                 NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             MultiClassSegmenter.Result r = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
-                    org.infnet.io.HuWindow.LUNG, 2)).segment(slice(45, 37, 3), Progress.NONE);
+                    org.infnet.image.HuWindow.LUNG, 2)).segment(slice(45, 37, 3), Progress.NONE);
             assertArrayEquals(new long[] {45, 37, 3}, r.labels().dimensionsAsLongArray());
             assertEquals(3, r.probabilities().size());
             float[][] p = new float[3][];
@@ -68,7 +68,7 @@ class MultiClassSegmenterTest {
             }
             // the prior is the infection model's own probability of the same slices
             float[] prior = InfectionSegmenter.floats(r.prior());
-            var seg = new InfectionSegmenter(inf, new InfectionSegmenter.Options(0.5, org.infnet.io.HuWindow.LUNG, 2))
+            var seg = new InfectionSegmenter(inf, new InfectionSegmenter.Options(0.5, org.infnet.image.HuWindow.LUNG, 2))
                     .segment(slice(45, 37, 3), Progress.NONE);
             assertArrayEquals(InfectionSegmenter.floats(seg.probability()), prior, 1e-6f);
         }
@@ -141,7 +141,7 @@ class MultiClassSegmenterTest {
         try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
                 NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             MultiClassSegmenter seg = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
-                    org.infnet.io.HuWindow.LUNG, 2, 2));
+                    org.infnet.image.HuWindow.LUNG, 2, 2));
             Path out = dir.resolve("out");
             FileSegmentation.Written w = new FileSegmentation<>(seg).segment(in, out, List.of(in), Progress.NONE);
             assertEquals(List.of("ct_labels.nii.gz", "ct_ggo_prob.nii.gz", "ct_consolidation_prob.nii.gz"),

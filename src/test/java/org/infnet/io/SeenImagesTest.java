@@ -9,6 +9,7 @@ import ij.ImagePlus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.infnet.image.ImageConversions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -9,7 +9,7 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 import org.infnet.nn.InfNet;
 
 /**

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 import org.infnet.nn.MultiClassUNet;
 
 /**

@@ -3,31 +3,16 @@ package org.infnet.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.Initializer;
 import org.junit.jupiter.api.Test;
 
-/** Multiply-add budgets of the two shipped architectures at 352 x 352. */
+/** Multiply-add budgets of the two shipped architectures at 352 x 352 ({@link MacCount}). */
 class ModelCostTest {
 
     static long[] cost(InfNetConfig config) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            InfNet net = new InfNet(config);
-            net.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
-            net.initialize(m, DataType.FLOAT32, InfNet.inputShape(1, 352));
-            long params = 0;
-            for (Parameter p : net.getParameters().values()) {
-                if (p.requiresGradient()) {
-                    params += p.getArray().size();
-                }
-            }
-            long macs = CompositeBlock.countMacs(net, m, InfNet.inputShape(1, 352));
-            System.out.printf("%s: %,d trainable values, %.3f G multiply-adds per 352x352 slice%n",
-                    config.architecture(), params, macs / 1e9);
-            return new long[] {params, macs};
-        }
+        long[] c = MacCount.of(config, 352);
+        System.out.printf("%s: %,d trainable values, %.3f G multiply-adds per 352x352 slice%n", config.architecture(),
+                c[0], c[1] / 1e9);
+        return c;
     }
 
     @Test

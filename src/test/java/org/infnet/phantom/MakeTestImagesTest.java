@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import org.infnet.io.GrayImage;
+import org.infnet.image.GrayImage;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.nifti.NiftiReader;
 import org.infnet.io.nifti.NiftiVolume;

@@ -3,7 +3,7 @@ package org.infnet.phantom;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Arrays;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.junit.jupiter.api.Test;
 
 class PhantomGeneratorTest {

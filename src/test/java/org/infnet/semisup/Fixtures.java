@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.infnet.io.ImageFiles;
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 import org.infnet.model.ModelDescriptor;
 import org.infnet.model.ModelKind;
 import org.infnet.model.NetworkModel;

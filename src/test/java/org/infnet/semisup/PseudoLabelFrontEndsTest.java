@@ -1,5 +1,6 @@
 package org.infnet.semisup;
 
+import org.infnet.command.RunCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,11 +77,11 @@ class PseudoLabelFrontEndsTest {
         in.put("maxRounds", 1);
         try (Context ctx = new Context(CommandService.class)) {
             CommandService cs = ctx.service(CommandService.class);
-            CommandModule m = cs.run(GeneratePseudoLabels.class, true, in).get();
+            org.scijava.module.Module m = RunCommand.run(ctx, GeneratePseudoLabels.class, in);
             assertEquals("1/1 rounds, 2 pseudo labels in " + out, m.getOutput("summary"));
             assertEquals(2, ImageFilesCount.of(out.resolve("GT")));
             in.put("maxRounds", 0);
-            m = cs.run(GeneratePseudoLabels.class, true, in).get();
+            m = RunCommand.run(ctx, GeneratePseudoLabels.class, in);
             assertEquals("2/2 rounds, 3 pseudo labels in " + out, m.getOutput("summary"));
             assertEquals(3, ImageFilesCount.of(out.resolve("Edge")));
         }

@@ -18,7 +18,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.infnet.io.GrayImage;
+import org.infnet.image.GrayImage;
 import org.infnet.io.ImageFiles;
 import org.infnet.train.data.InfNetDataset;
 import org.infnet.train.SingleThreaded;

@@ -38,7 +38,7 @@ class CheckpointResumeTest {
         Engine.getInstance().setRandomSeed(9);
         TrainConfig cfg = TinyNets.config(EPOCHS, BATCH, 2e-3f, 4);
         try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
-            return new InfNetTrainer(model, cfg, train, val, out, listener).run();
+            return EpochLog.parseAll(new Trainer<>(new InfNetObjective(model), cfg, train, val, out, listener).run());
         }
     }
 
@@ -92,7 +92,8 @@ class CheckpointResumeTest {
         List<Sample> train = TinyNets.discs(8, 21);
         List<Sample> val = TinyNets.discs(1, 22);
         try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
-            hb = new InfNetTrainer(model, TinyNets.config(EPOCHS, BATCH, 2e-3f, 4), train, val, b, log).run();
+            hb = EpochLog.parseAll(new Trainer<>(new InfNetObjective(model), TinyNets.config(EPOCHS, BATCH, 2e-3f, 4), train,
+                    val, b, log).run());
         }
         assertTrue(messages.stream().anyMatch(m -> m.contains("resumed") && m.contains("epoch 2 step 1")), messages.toString());
         assertEquals(EPOCHS, hb.size());

@@ -82,7 +82,8 @@ class MultiClassTrainingTest {
     }
 
     private static TrainConfig config(int epochs) {
-        return new TrainConfig(epochs, 3, 1e-2f, 0, 1f, 0f, new double[] {1.0}, SIDE, 5, Augmentation.NONE, 1e9);
+        return TrainConfig.builder().epochs(epochs).batchSize(3).learningRate(1e-2f).decayEvery(0).decayRate(1f).clip(0f)
+                .scales(1.0).trainSize(SIDE).seed(5).checkpointMinutes(1e9).build();
     }
 
     private static ModelDescriptor descriptor() {
@@ -95,16 +96,16 @@ class MultiClassTrainingTest {
         Engine.getInstance().setRandomSeed(11);
         Path out = dir.resolve("run");
         try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
-            new MultiClassTrainer(model, config(40), Optimiser.Kind.ADAM, 0.7f, train, train.subList(0, 2), out,
+            new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.ADAM, 0.7f), config(40), train, train.subList(0, 2), out,
                     TrainingListener.NONE).run();
-            MultiClassValidation.Result v = MultiClassValidation.run(model, train, 3);
+            MultiClassObjective.Scores v = MultiClassObjective.validate(model, train, 3);
             assertTrue(v.argmaxDice()[1] > 0.8, "disc (class 1) Dice " + v.argmaxDice()[1]);
             assertTrue(v.argmaxDice()[2] > 0.8, "square (class 2) Dice " + v.argmaxDice()[2]);
             assertTrue(v.summaries()[1].meanDic() > 0.7, "class 1 meanDic " + v.summaries()[1].meanDic());
             assertTrue(v.summaries()[2].meanDic() > 0.7, "class 2 meanDic " + v.summaries()[2].meanDic());
         }
         List<String> hist = Files.readAllLines(out.resolve("history.csv"));
-        assertEquals(MultiClassTrainer.HEADER, hist.get(0));
+        assertEquals(MultiClassObjective.HEADER, hist.get(0));
         assertEquals(41, hist.size());
         for (String f : new String[] {"best", "last", "checkpoint"}) {
             assertTrue(Files.isRegularFile(out.resolve(f).resolve("model.safetensors")), f);
@@ -123,7 +124,7 @@ class MultiClassTrainingTest {
         Map<String, float[]> straight = new java.util.HashMap<>();
         Engine.getInstance().setRandomSeed(13);
         try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
-            new MultiClassTrainer(model, config(3), Optimiser.Kind.SGD, 0.7f, train, List.of(), dir.resolve("a"),
+            new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.SGD, 0.7f), config(3), train, List.of(), dir.resolve("a"),
                     TrainingListener.NONE).run();
             model.weights().forEach((k, t) -> straight.put(k, t.data()));
         }
@@ -132,7 +133,7 @@ class MultiClassTrainingTest {
         try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             // cancelled after the third step (second epoch, first step): a checkpoint is written
             int[] steps = {0};
-            new MultiClassTrainer(model, config(3), Optimiser.Kind.SGD, 0.7f, train, List.of(), b, new TrainingListener() {
+            new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.SGD, 0.7f), config(3), train, List.of(), b, new TrainingListener() {
                 @Override
                 public void onStep(int epoch, int step, int n, double loss) {
                     steps[0]++;
@@ -146,7 +147,7 @@ class MultiClassTrainingTest {
         }
         Engine.getInstance().setRandomSeed(99); // the resumed run's initial weights are replaced by the checkpoint
         try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
-            new MultiClassTrainer(model, config(3), Optimiser.Kind.SGD, 0.7f, train, List.of(), b,
+            new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.SGD, 0.7f), config(3), train, List.of(), b,
                     TrainingListener.NONE).run();
             model.weights().forEach((k, t) -> {
                 float[] s = straight.get(k);

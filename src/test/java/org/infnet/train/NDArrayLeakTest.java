@@ -14,7 +14,7 @@ import net.imglib2.img.array.ArrayImgs;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.Progress;
 import org.infnet.infer.TestModels;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.ModelKind;
 import org.infnet.model.NetworkModel;
 import org.infnet.nn.InfNet;
@@ -79,15 +79,15 @@ class NDArrayLeakTest {
         Engine.getInstance().setRandomSeed(3);
         try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu());
                 Adam adam = new Adam(model.parameters(), 1e-3f, 0.5f)) {
-            InfNetTrainer.benchmarkStep(model, adam, samples.subList(0, 2), TinyNets.SIDE, TinyNets.SIDE);
-            Validation.run(model, samples, 2);
+            InfNetObjective.benchmarkStep(model, adam, samples.subList(0, 2), TinyNets.SIDE, TinyNets.SIDE);
+            InfNetObjective.validate(model, samples, 2);
             int inModel = model.manager().getManagedArrays().size();
             int inSystem = systemArrays();
             int params = model.parameters().size();
             for (int i = 0; i < 3; i++) {
-                InfNetTrainer.benchmarkStep(model, adam, samples.subList(0, 2), TinyNets.SIDE, i == 1 ? 96 : 64);
+                InfNetObjective.benchmarkStep(model, adam, samples.subList(0, 2), TinyNets.SIDE, i == 1 ? 96 : 64);
             }
-            Validation.Result v = Validation.run(model, samples, 2);
+            InfNetObjective.Scores v = InfNetObjective.validate(model, samples, 2);
             assertTrue(Double.isFinite(v.summary().meanDic()));
             assertEquals(inModel, model.manager().getManagedArrays().size());
             assertEquals(inSystem, systemArrays());
@@ -105,7 +105,7 @@ class NDArrayLeakTest {
         try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             int inModel = model.manager().getManagedArrays().size();
             int inSystem = systemArrays();
-            new InfNetTrainer(model, TinyNets.config(1, 2, 1e-3f, 1), samples.subList(0, 3), samples.subList(3, 4),
+            new Trainer<>(new InfNetObjective(model), TinyNets.config(1, 2, 1e-3f, 1), samples.subList(0, 3), samples.subList(3, 4),
                     dir.resolve("run"), TrainingListener.NONE).run();
             assertEquals(inModel, model.manager().getManagedArrays().size());
             assertEquals(inSystem, systemArrays());

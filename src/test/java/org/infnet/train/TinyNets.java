@@ -56,8 +56,9 @@ public final class TinyNets {
 
     /** As {@link #config(int, int, float, long)} with the learning rate divided by 10 every {@code decayEvery} epochs. */
     public static TrainConfig config(int epochs, int batch, float lr, int decayEvery, long seed) {
-        return new TrainConfig(epochs, batch, lr, decayEvery, decayEvery > 0 ? 0.1f : 1f, 0.5f, new double[] {1.0}, SIDE,
-                seed, Augmentation.NONE, 1e9);
+        return TrainConfig.builder().epochs(epochs).batchSize(batch).learningRate(lr).decayEvery(decayEvery)
+                .decayRate(decayEvery > 0 ? 0.1f : 1f).scales(1.0).trainSize(SIDE).seed(seed).checkpointMinutes(1e9)
+                .build();
     }
 
     /**

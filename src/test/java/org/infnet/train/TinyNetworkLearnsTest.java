@@ -32,9 +32,9 @@ class TinyNetworkLearnsTest {
         Engine.getInstance().setRandomSeed(5);
         try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             long t0 = System.nanoTime();
-            List<EpochLog> h = new InfNetTrainer(model, TinyNets.config(epochs, Integer.getInteger("tiny.batch", 4), lr,
-                    Integer.getInteger("tiny.decay", 30), 3), train, List.of(), out,
-                    TrainingListener.NONE).run();
+            List<EpochLog> h = EpochLog.parseAll(new Trainer<>(new InfNetObjective(model), TinyNets.config(epochs,
+                    Integer.getInteger("tiny.batch", 4), lr, Integer.getInteger("tiny.decay", 30), 3), train, List.of(),
+                    out, TrainingListener.NONE).run());
             System.out.printf("tiny: %d epochs in %.1f s%n", epochs, (System.nanoTime() - t0) / 1e9);
             assertEquals(epochs, h.size());
             double first = h.get(0).totalLoss();
@@ -43,7 +43,7 @@ class TinyNetworkLearnsTest {
                 System.out.println(l.csv());
             }
             assertTrue(last < 0.5 * first, "loss " + first + " -> " + last);
-            Validation.Result v = Validation.run(model, train, 4);
+            InfNetObjective.Scores v = InfNetObjective.validate(model, train, 4);
             System.out.println("dice@0.5 " + v.dice05() + " meanDic " + v.summary().meanDic());
             assertTrue(v.dice05() > 0.9, "Dice@0.5 on the training slices: " + v.dice05());
             assertTrue(Files.isRegularFile(out.resolve("last").resolve("model.json")));

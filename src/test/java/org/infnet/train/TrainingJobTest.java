@@ -52,9 +52,11 @@ class TrainingJobTest {
         return root;
     }
 
-    private static TrainingJob job(List<Path> roots, Path validationRoot, int count, int repeat, Path out) {
-        TrainConfig cfg = new TrainConfig(1, 2, 1e-3f, 0, 1f, 0.5f, new double[] {1.0}, 32, 1, Augmentation.NONE, 1e9);
-        return new TrainingJob(roots, validationRoot, count, repeat, TinyNets.TINY, cfg, out, null, "cpu", "job-test");
+    private static TrainingJob<Sample> job(List<Path> roots, Path validationRoot, int count, int repeat, Path out) {
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(2).learningRate(1e-3f).decayEvery(0).decayRate(1f)
+                .scales(1.0).trainSize(32).seed(1).checkpointMinutes(1e9).build();
+        return TrainingJob.builder(InfNetObjective.network(TinyNets.TINY)).data(roots).validationRoot(validationRoot)
+                .validationCount(count).firstRootRepeat(repeat).train(cfg).output(out).name("job-test").build();
     }
 
     private static List<String> names(List<Sample> samples) {
@@ -93,7 +95,7 @@ class TrainingJobTest {
                 messages.add(message);
             }
         };
-        TrainingJob.Data d = job(List.of(doctor, pseudo), null, 3, 2, dir.resolve("out")).load(l);
+        TrainingJob.Data<Sample> d = job(List.of(doctor, pseudo), null, 3, 2, dir.resolve("out")).load(l);
 
         // natural order: 10, 11, 12 are the last three (lexicographically they would be 7, 8, 9)
         assertEquals(List.of("10", "11", "12"), names(d.validation()));
@@ -127,7 +129,7 @@ class TrainingJobTest {
     void separateValidationRootHoldsNothingOut() throws IOException {
         Path train = dataset(dir.resolve("train"), List.of("1", "2", "3"), 10);
         Path val = dataset(dir.resolve("val"), List.of("v1", "v2"), 100);
-        TrainingJob.Data d = job(List.of(train), val, 2, 1, dir.resolve("out")).load(TrainingListener.NONE);
+        TrainingJob.Data<Sample> d = job(List.of(train), val, 2, 1, dir.resolve("out")).load(TrainingListener.NONE);
         assertEquals(List.of("1", "2", "3"), names(d.training()));
         assertEquals(List.of("v1", "v2"), names(d.validation()));
     }

@@ -12,7 +12,7 @@ import org.infnet.analysis.VolumeAnalysis;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.MultiClassSegmenter;
 import org.infnet.infer.VolumeSegmenter;
-import org.infnet.io.HuWindow;
+import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
 import org.infnet.model.ModelKind;
 import org.infnet.model.NetworkModel;

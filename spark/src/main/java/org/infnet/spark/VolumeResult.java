@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructField;
 import org.infnet.analysis.VolumeAnalysis;
 import org.infnet.analysis.VolumeBurden;
 import org.infnet.io.AtomicFiles;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 
 /**
  * The measurements of one volume: the result columns of the cohort table, and the completion record

@@ -14,8 +14,8 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.infnet.analysis.VolumeAnalysis;
-import org.infnet.io.Calibration3D;
-import org.infnet.io.ImageConversions;
+import org.infnet.image.Calibration3D;
+import org.infnet.image.ImageConversions;
 import org.infnet.io.nifti.NiftiGeometry;
 import org.infnet.io.nifti.NiftiWriter;
 

@@ -1,7 +1,7 @@
 package org.infnet.io.nifti;
 
 import java.util.Arrays;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 
 /**
  * Size and position of a volume in the project's <b>canonical axial layout</b>.

@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.IntConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.infnet.io.Calibration3D;
-import org.infnet.io.Workers;
+import org.infnet.image.Calibration3D;
+import org.infnet.util.Workers;
 
 /**
  * Reads single-file NIfTI-1 volumes ({@code .nii}, or gzip-compressed {@code .nii.gz}; compression

@@ -5,7 +5,7 @@ import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 
 /**
  * A 3D scalar volume read from (or to be written to) a NIfTI-1 file, in the canonical axial

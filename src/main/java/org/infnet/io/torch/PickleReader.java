@@ -108,140 +108,205 @@ public final class PickleReader {
         }
     }
 
+    /** Executes opcodes until STOP and returns the object it leaves. */
     private Object run() throws IOException {
         while (true) {
             int pos = in.position();
             int op = in.get() & 0xff;
-            switch (op) {
-                case 0x80 -> in.get(); // PROTO
-                case 0x95 -> in.getLong(); // FRAME
-                case '.' -> {
-                    return pop();
-                }
-                case '(' -> stack.push(MARK);
-                case '}' -> stack.push(new LinkedHashMap<Object, Object>());
-                case ']' -> stack.push(new ArrayList<Object>());
-                case ')' -> stack.push(new Tuple(List.of()));
-                case 0x8f -> stack.push(new LinkedHashSet<Object>());
-                case 't' -> stack.push(new Tuple(popMark()));
-                case 0x85 -> stack.push(new Tuple(Arrays.asList(pop())));
-                case 0x86 -> {
-                    Object b = pop();
-                    Object a = pop();
-                    stack.push(new Tuple(Arrays.asList(a, b)));
-                }
-                case 0x87 -> {
-                    Object c = pop();
-                    Object b = pop();
-                    Object a = pop();
-                    stack.push(new Tuple(Arrays.asList(a, b, c)));
-                }
-                case 'l' -> stack.push(new ArrayList<>(popMark()));
-                case 'd' -> {
-                    List<Object> kv = popMark();
-                    Map<Object, Object> d = new LinkedHashMap<>();
-                    for (int i = 0; i + 1 < kv.size(); i += 2) {
-                        d.put(kv.get(i), kv.get(i + 1));
-                    }
-                    stack.push(d);
-                }
-                case 0x91 -> stack.push(new LinkedHashSet<>(popMark())); // FROZENSET
-                case 0x90 -> { // ADDITEMS
-                    List<Object> items = popMark();
-                    castSet(peek()).addAll(items);
-                }
-                case 'q' -> memo.put((long) (in.get() & 0xff), peek());
-                case 'r' -> memo.put(in.getInt() & 0xffffffffL, peek());
-                case 'p' -> memo.put(Long.parseLong(line()), peek());
-                case 0x94 -> memo.put((long) memo.size(), peek());
-                case 'h' -> stack.push(memoGet(in.get() & 0xff));
-                case 'j' -> stack.push(memoGet(in.getInt() & 0xffffffffL));
-                case 'g' -> stack.push(memoGet(Long.parseLong(line())));
-                case 'c' -> stack.push(new Global(line(), line()));
-                case 0x93 -> {
-                    String name = (String) pop();
-                    String module = (String) pop();
-                    stack.push(new Global(module, name));
-                }
-                case 'R' -> {
-                    Object args = pop();
-                    Object fn = pop();
-                    stack.push(call(fn, ((Tuple) args).items()));
-                }
-                case 0x81 -> { // NEWOBJ: cls.__new__(cls, *args)
-                    Object args = pop();
-                    Object cls = pop();
-                    stack.push(call(cls, ((Tuple) args).items()));
-                }
-                case 0x92 -> { // NEWOBJ_EX
-                    pop();
-                    Object args = pop();
-                    Object cls = pop();
-                    stack.push(call(cls, ((Tuple) args).items()));
-                }
-                case 'b' -> build(pop(), peek());
-                case 'Q' -> stack.push(resolver.persistentLoad(pop()));
-                case 'P' -> stack.push(resolver.persistentLoad(line()));
-                case 's' -> {
-                    Object v = pop();
-                    Object k = pop();
-                    castMap(peek()).put(k, v);
-                }
-                case 'u' -> {
-                    List<Object> kv = popMark();
-                    Map<Object, Object> d = castMap(peek());
-                    for (int i = 0; i + 1 < kv.size(); i += 2) {
-                        d.put(kv.get(i), kv.get(i + 1));
-                    }
-                }
-                case 'a' -> {
-                    Object v = pop();
-                    castList(peek()).add(v);
-                }
-                case 'e' -> {
-                    List<Object> items = popMark();
-                    castList(peek()).addAll(items);
-                }
-                case 'N' -> stack.push(NONE);
-                case 0x88 -> stack.push(Boolean.TRUE);
-                case 0x89 -> stack.push(Boolean.FALSE);
-                case 'J' -> stack.push((long) in.getInt());
-                case 'K' -> stack.push((long) (in.get() & 0xff));
-                case 'M' -> stack.push((long) (in.getShort() & 0xffff));
-                case 0x8a -> stack.push(longN(in.get() & 0xff));
-                case 0x8b -> stack.push(longN(in.getInt()));
-                case 'I' -> {
-                    String s = line();
-                    stack.push(s.equals("01") ? Boolean.TRUE : s.equals("00") ? Boolean.FALSE : (Object) Long.parseLong(s));
-                }
-                case 'L' -> {
-                    String s = line();
-                    stack.push(normalise(new BigInteger(s.endsWith("L") ? s.substring(0, s.length() - 1) : s)));
-                }
-                case 'G' -> stack.push(in.order(ByteOrder.BIG_ENDIAN).getDouble());
-                case 'F' -> stack.push(Double.parseDouble(line()));
-                case 'X' -> stack.push(new String(bytes(in.getInt()), StandardCharsets.UTF_8));
-                case 0x8c -> stack.push(new String(bytes(in.get() & 0xff), StandardCharsets.UTF_8));
-                case 0x8d -> stack.push(new String(bytes(in.getLong()), StandardCharsets.UTF_8));
-                case 'V' -> stack.push(line());
-                case 'U' -> stack.push(new String(bytes(in.get() & 0xff), StandardCharsets.ISO_8859_1));
-                case 'T' -> stack.push(new String(bytes(in.getInt()), StandardCharsets.ISO_8859_1));
-                case 'S' -> {
-                    String s = line();
-                    stack.push(s.length() >= 2 ? s.substring(1, s.length() - 1) : s);
-                }
-                case 'C' -> stack.push(bytes(in.get() & 0xff));
-                case 'B' -> stack.push(bytes(in.getInt()));
-                case 0x8e -> stack.push(bytes(in.getLong()));
-                case 0x96 -> stack.push(bytes(in.getLong())); // BYTEARRAY8
-                case '0' -> pop();
-                case '1' -> popMark();
-                case '2' -> stack.push(peek());
-                default -> throw new IOException(String.format("%s: unsupported pickle opcode 0x%02x at byte %d",
-                        source, op, pos));
+            if (op == '.') { // STOP
+                return pop();
+            }
+            if (!frameOrStackOp(op) && !containerOp(op) && !memoOp(op) && !objectOp(op) && !scalarOp(op)
+                    && !textOp(op)) {
+                throw new IOException(String.format("%s: unsupported pickle opcode 0x%02x at byte %d", source, op,
+                        pos));
             }
             in.order(ByteOrder.LITTLE_ENDIAN);
         }
+    }
+
+    /** Executes {@code op} if it is PROTO, FRAME, MARK, POP, POP_MARK or DUP (framing, the stack); false if not. */
+    private boolean frameOrStackOp(int op) throws IOException {
+        switch (op) {
+            case 0x80 -> in.get(); // PROTO
+            case 0x95 -> in.getLong(); // FRAME
+            case '(' -> stack.push(MARK);
+            case '0' -> pop();
+            case '1' -> popMark();
+            case '2' -> stack.push(peek());
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Executes {@code op} if it builds or fills a tuple, list, dict or set; false if not. */
+    private boolean containerOp(int op) throws IOException {
+        switch (op) {
+            case '}' -> stack.push(new LinkedHashMap<Object, Object>());
+            case ']' -> stack.push(new ArrayList<Object>());
+            case ')' -> stack.push(new Tuple(List.of()));
+            case 0x8f -> stack.push(new LinkedHashSet<Object>());
+            case 't' -> stack.push(new Tuple(popMark()));
+            case 0x85 -> stack.push(new Tuple(Arrays.asList(pop())));
+            case 0x86 -> {
+                Object b = pop();
+                Object a = pop();
+                stack.push(new Tuple(Arrays.asList(a, b)));
+            }
+            case 0x87 -> {
+                Object c = pop();
+                Object b = pop();
+                Object a = pop();
+                stack.push(new Tuple(Arrays.asList(a, b, c)));
+            }
+            case 'l' -> stack.push(new ArrayList<>(popMark()));
+            case 'd' -> {
+                List<Object> kv = popMark();
+                Map<Object, Object> d = new LinkedHashMap<>();
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    d.put(kv.get(i), kv.get(i + 1));
+                }
+                stack.push(d);
+            }
+            case 0x91 -> stack.push(new LinkedHashSet<>(popMark())); // FROZENSET
+            case 0x90 -> { // ADDITEMS
+                List<Object> items = popMark();
+                castSet(peek()).addAll(items);
+            }
+            case 's' -> {
+                Object v = pop();
+                Object k = pop();
+                castMap(peek()).put(k, v);
+            }
+            case 'u' -> {
+                List<Object> kv = popMark();
+                Map<Object, Object> d = castMap(peek());
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    d.put(kv.get(i), kv.get(i + 1));
+                }
+            }
+            case 'a' -> {
+                Object v = pop();
+                castList(peek()).add(v);
+            }
+            case 'e' -> {
+                List<Object> items = popMark();
+                castList(peek()).addAll(items);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Executes {@code op} if it stores to or fetches from the memo; false if not. */
+    private boolean memoOp(int op) throws IOException {
+        switch (op) {
+            case 'q' -> memo.put((long) (in.get() & 0xff), peek());
+            case 'r' -> memo.put(in.getInt() & 0xffffffffL, peek());
+            case 'p' -> memo.put(Long.parseLong(line()), peek());
+            case 0x94 -> memo.put((long) memo.size(), peek());
+            case 'h' -> stack.push(memoGet(in.get() & 0xff));
+            case 'j' -> stack.push(memoGet(in.getInt() & 0xffffffffL));
+            case 'g' -> stack.push(memoGet(Long.parseLong(line())));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Executes {@code op} if it names a global, calls one, builds an object or loads a persistent id (a tensor
+     * storage); false if not.
+     */
+    private boolean objectOp(int op) throws IOException {
+        switch (op) {
+            case 'c' -> stack.push(new Global(line(), line()));
+            case 0x93 -> {
+                String name = (String) pop();
+                String module = (String) pop();
+                stack.push(new Global(module, name));
+            }
+            case 'R' -> {
+                Object args = pop();
+                Object fn = pop();
+                stack.push(call(fn, ((Tuple) args).items()));
+            }
+            case 0x81 -> { // NEWOBJ: cls.__new__(cls, *args)
+                Object args = pop();
+                Object cls = pop();
+                stack.push(call(cls, ((Tuple) args).items()));
+            }
+            case 0x92 -> { // NEWOBJ_EX
+                pop();
+                Object args = pop();
+                Object cls = pop();
+                stack.push(call(cls, ((Tuple) args).items()));
+            }
+            case 'b' -> build(pop(), peek());
+            case 'Q' -> stack.push(resolver.persistentLoad(pop()));
+            case 'P' -> stack.push(resolver.persistentLoad(line()));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Executes {@code op} if it pushes None, a boolean, an integer or a float; false if not. */
+    private boolean scalarOp(int op) throws IOException {
+        switch (op) {
+            case 'N' -> stack.push(NONE);
+            case 0x88 -> stack.push(Boolean.TRUE);
+            case 0x89 -> stack.push(Boolean.FALSE);
+            case 'J' -> stack.push((long) in.getInt());
+            case 'K' -> stack.push((long) (in.get() & 0xff));
+            case 'M' -> stack.push((long) (in.getShort() & 0xffff));
+            case 0x8a -> stack.push(longN(in.get() & 0xff));
+            case 0x8b -> stack.push(longN(in.getInt()));
+            case 'I' -> {
+                String s = line();
+                stack.push(s.equals("01") ? Boolean.TRUE : s.equals("00") ? Boolean.FALSE : (Object) Long.parseLong(s));
+            }
+            case 'L' -> {
+                String s = line();
+                stack.push(normalise(new BigInteger(s.endsWith("L") ? s.substring(0, s.length() - 1) : s)));
+            }
+            case 'G' -> stack.push(in.order(ByteOrder.BIG_ENDIAN).getDouble());
+            case 'F' -> stack.push(Double.parseDouble(line()));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Executes {@code op} if it pushes a string or bytes; false if not. */
+    private boolean textOp(int op) throws IOException {
+        switch (op) {
+            case 'X' -> stack.push(new String(bytes(in.getInt()), StandardCharsets.UTF_8));
+            case 0x8c -> stack.push(new String(bytes(in.get() & 0xff), StandardCharsets.UTF_8));
+            case 0x8d -> stack.push(new String(bytes(in.getLong()), StandardCharsets.UTF_8));
+            case 'V' -> stack.push(line());
+            case 'U' -> stack.push(new String(bytes(in.get() & 0xff), StandardCharsets.ISO_8859_1));
+            case 'T' -> stack.push(new String(bytes(in.getInt()), StandardCharsets.ISO_8859_1));
+            case 'S' -> {
+                String s = line();
+                stack.push(s.length() >= 2 ? s.substring(1, s.length() - 1) : s);
+            }
+            case 'C' -> stack.push(bytes(in.get() & 0xff));
+            case 'B' -> stack.push(bytes(in.getInt()));
+            case 0x8e -> stack.push(bytes(in.getLong()));
+            case 0x96 -> stack.push(bytes(in.getLong())); // BYTEARRAY8
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Object call(Object fn, List<Object> args) throws IOException {

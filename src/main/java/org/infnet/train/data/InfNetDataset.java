@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.infnet.io.GrayImage;
-import org.infnet.io.HuWindow;
+import org.infnet.image.GrayImage;
+import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 
 /**
@@ -32,7 +32,7 @@ import org.infnet.io.ImageFiles;
  * Entries are sorted by name within a root; roots keep the order given. Names must be unique
  * across roots. Listing reads no pixel data; {@link #load} does.
  */
-public final class InfNetDataset {
+public final class InfNetDataset implements TrainingSet<Sample> {
 
     /** Image extensions accepted in {@code Imgs/}. */
     public static final List<String> IMAGE_EXTENSIONS = ImageFiles.IMAGE_EXTENSIONS;
@@ -139,6 +139,7 @@ public final class InfNetDataset {
     }
 
     /** All sample names in index order (immutable). */
+    @Override
     public List<String> names() {
         return List.copyOf(byName.keySet());
     }
@@ -163,6 +164,7 @@ public final class InfNetDataset {
     }
 
     /** Loads the named samples, in the given order. */
+    @Override
     public List<Sample> load(Collection<String> names) throws IOException {
         List<Sample> out = new ArrayList<>(names.size());
         for (String n : names) {

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.infnet.io.GrayImage;
-import org.infnet.io.HuWindow;
+import org.infnet.image.GrayImage;
+import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 
 /**
@@ -38,6 +38,21 @@ public final class MultiClassDataset {
     /** Sample names in natural order. */
     public List<String> names() {
         return index.names();
+    }
+
+    /** This data set with its priors from {@code priors}, as a {@link TrainingSet}. */
+    public TrainingSet<MultiClassSample> withPriors(PriorSource priors) {
+        return new TrainingSet<>() {
+            @Override
+            public List<String> names() {
+                return MultiClassDataset.this.names();
+            }
+
+            @Override
+            public List<MultiClassSample> load(Collection<String> names) throws IOException {
+                return MultiClassDataset.this.load(names, priors);
+            }
+        };
     }
 
     /** Loads the named samples at their native sizes with priors from {@code priors}. */

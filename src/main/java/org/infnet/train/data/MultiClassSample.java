@@ -1,6 +1,6 @@
 package org.infnet.train.data;
 
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 
 /**
  * One sample of the multi-class layout ({@code MultiClassInfection-Train}): CT slice, infection prior and
@@ -18,7 +18,8 @@ import org.infnet.io.Resampling;
  * @param prior01 infection prior in [0,1]
  * @param labels class index per pixel
  */
-public record MultiClassSample(String name, int width, int height, float[] image01, float[] prior01, byte[] labels) {
+public record MultiClassSample(String name, int width, int height, float[] image01, float[] prior01, byte[] labels)
+        implements TrainingSample<MultiClassSample> {
 
     /** Validates the sizes. */
     public MultiClassSample {
@@ -39,6 +40,7 @@ public record MultiClassSample(String name, int width, int height, float[] image
      * This sample at {@code size x size}: slice and prior bilinear (PyTorch align_corners=False), labels
      * nearest-neighbour (they stay class indices). Aspect ratio is not kept, as in the original's resize.
      */
+    @Override
     public MultiClassSample resizedTo(int size) {
         if (width == size && height == size) {
             return this;

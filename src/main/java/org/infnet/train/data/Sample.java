@@ -1,6 +1,6 @@
 package org.infnet.train.data;
 
-import org.infnet.io.Resampling;
+import org.infnet.image.Resampling;
 
 /**
  * One training sample of the Inf-Net layout, at a given size.
@@ -17,7 +17,8 @@ import org.infnet.io.Resampling;
  * @param mask01  infection mask in [0,1] (value/255 of the GT PNG; soft labels kept)
  * @param edge01  edge map in [0,1]
  */
-public record Sample(String name, int width, int height, float[] image01, float[] mask01, float[] edge01) {
+public record Sample(String name, int width, int height, float[] image01, float[] mask01, float[] edge01)
+        implements TrainingSample<Sample> {
 
     /** Validates the contract (sizes only; values are not scanned). */
     public Sample {
@@ -39,6 +40,7 @@ public record Sample(String name, int width, int height, float[] image01, float[
      * (PyTorch align_corners=False) for image, mask and edge; aspect ratio is not preserved
      * (as in Inf-Net's training transform). Returns {@code this} if already that size.
      */
+    @Override
     public Sample resizedTo(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("size must be >= 1, was " + size);

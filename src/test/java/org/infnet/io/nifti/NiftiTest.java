@@ -15,7 +15,7 @@ import java.util.zip.GZIPOutputStream;
 import net.imglib2.RandomAccess;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.FileSegmentation;
-import org.infnet.io.Calibration3D;
+import org.infnet.image.Calibration3D;
 import org.infnet.io.ImageFiles;
 import org.infnet.phantom.PhantomGenerator;
 import org.infnet.phantom.PhantomNifti;
