@@ -33,7 +33,8 @@ final class SegmentCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("output", "model", "prior-model", "threshold", "window-level", "window-width",
-                "batch", "device", "streams", "intercept", "engine", "onnx-threads"), Set.of("edges", "multiclass"));
+                "batch", "device", "streams", "intercept", "engine", "onnx-threads", "precision"),
+                Set.of("edges", "multiclass"));
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("segment needs at least one input file or folder");
         }
@@ -100,7 +101,8 @@ final class SegmentCli {
     /**
      * {@code --engine onnx|pytorch} (default: the model's preference, else {@link InferenceEngine#DEFAULT}; PyTorch on
      * a GPU, where ONNX Runtime's CPU package would not use it) and {@code --onnx-threads N} (threads per operator of
-     * ONNX Runtime; default 1 with several streams, else ONNX Runtime's own default).
+     * ONNX Runtime; default 1 with several streams, else ONNX Runtime's own default) and {@code --precision fp32|int8}
+     * (ONNX Runtime only: int8 runs the Inf-Net quantised by {@link org.infnet.onnx.OnnxQuantizer}).
      */
     static InferenceEngine engine(Args a, ModelDescriptor d, Device dev) throws Args.UsageException {
         InferenceEngine e;
@@ -116,6 +118,16 @@ final class SegmentCli {
             throw new Args.UsageException("--onnx-threads must be at least 0, got " + threads);
         }
         OnnxNetwork.setIntraOpThreads(threads);
+        if (a.has("precision")) {
+            try {
+                OnnxNetwork.setPrecision(OnnxNetwork.Precision.parse(a.get("precision", null)));
+            } catch (IllegalArgumentException ex) {
+                throw new Args.UsageException("--precision: " + ex.getMessage());
+            }
+            if (OnnxNetwork.precision() == OnnxNetwork.Precision.INT8 && e != InferenceEngine.ONNX) {
+                throw new Args.UsageException("--precision int8 needs --engine onnx");
+            }
+        }
         return e;
     }
 
