@@ -118,16 +118,16 @@ final class SegmentCli {
             throw new Args.UsageException("--onnx-threads must be at least 0, got " + threads);
         }
         OnnxNetwork.setIntraOpThreads(threads);
-        if (a.has("precision")) {
-            try {
-                OnnxNetwork.setPrecision(OnnxNetwork.Precision.parse(a.get("precision", null)));
-            } catch (IllegalArgumentException ex) {
-                throw new Args.UsageException("--precision: " + ex.getMessage());
-            }
-            if (OnnxNetwork.precision() == OnnxNetwork.Precision.INT8 && e != InferenceEngine.ONNX) {
-                throw new Args.UsageException("--precision int8 needs --engine onnx");
-            }
+        OnnxNetwork.Precision p;
+        try { // set on every run (an earlier in-process run's choice does not carry over)
+            p = OnnxNetwork.Precision.parse(a.get("precision", System.getProperty("infnet.onnx.precision", "fp32")));
+        } catch (IllegalArgumentException ex) {
+            throw new Args.UsageException("--precision: " + ex.getMessage());
         }
+        if (p == OnnxNetwork.Precision.INT8 && e != InferenceEngine.ONNX && a.has("precision")) {
+            throw new Args.UsageException("--precision int8 needs --engine onnx");
+        }
+        OnnxNetwork.setPrecision(p);
         return e;
     }
 
