@@ -35,7 +35,8 @@ final class SegmentCli {
 
     static int run(String[] argv, PrintStream out) throws Exception {
         Args a = new Args(argv, Set.of("output", "model", "prior-model", "threshold", "window-level", "window-width",
-                "batch", "device", "streams", "intercept", "engine", "onnx-threads"), Set.of("edges", "multiclass"));
+                "batch", "device", "streams", "intercept", "engine", "onnx-threads", "precision"),
+                Set.of("edges", "multiclass"));
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("segment needs at least one input file or folder");
         }
@@ -139,15 +140,29 @@ final class SegmentCli {
 
     /**
      * {@code --engine onnx|pytorch} (default: the model's preference, else {@link InferenceEngine#DEFAULT}; PyTorch on
-     * a GPU, where ONNX Runtime's CPU package would not use it).
+     * a GPU, where ONNX Runtime's CPU package would not use it) and {@code --precision fp32|int8} (ONNX Runtime only:
+     * int8 runs the Inf-Net quantised by {@link org.infnet.onnx.OnnxQuantizer}; set on every run, so that an earlier
+     * in-process run's choice does not carry over).
      */
     static InferenceEngine engine(Args a, ModelDescriptor d, Device dev) throws Args.UsageException {
+        InferenceEngine e;
         try {
-            return a.has("engine") || !dev.isGpu() ? InferenceEngine.resolve(a.get("engine", null), d)
+            e = a.has("engine") || !dev.isGpu() ? InferenceEngine.resolve(a.get("engine", null), d)
                     : InferenceEngine.PYTORCH;
         } catch (IllegalArgumentException ex) {
             throw new Args.UsageException("--engine: " + ex.getMessage());
         }
+        OnnxNetwork.Precision p;
+        try {
+            p = OnnxNetwork.Precision.parse(a.get("precision", System.getProperty("infnet.onnx.precision", "fp32")));
+        } catch (IllegalArgumentException ex) {
+            throw new Args.UsageException("--precision: " + ex.getMessage());
+        }
+        if (p == OnnxNetwork.Precision.INT8 && e != InferenceEngine.ONNX && a.has("precision")) {
+            throw new Args.UsageException("--precision int8 needs --engine onnx");
+        }
+        OnnxNetwork.setPrecision(p);
+        return e;
     }
 
     private static int multiClass(Args a, List<Path> files, Path outDir, InfectionSegmenter.Options opt, Device dev,

@@ -235,11 +235,12 @@ public final class NetworkModel<B extends AbstractBlock> implements AutoCloseabl
         if (onnx == null) {
             int side = descriptor.inputSize();
             Path f = folder;
-            if (f != null) {
-                onnx = OnnxNetwork.open(net, side, f.resolve(ONNX_FILE), onnxKey);
-            } else {
-                onnx = OnnxNetwork.open(net, side, null, "in-memory");
+            ModelDescriptor.Normalisation n = descriptor.normalisation();
+            if (n == null) {
+                n = ModelDescriptor.Normalisation.IMAGENET;
             }
+            onnx = OnnxNetwork.open(net, side, f == null ? null : f.resolve(ONNX_FILE), f == null ? "in-memory" : onnxKey,
+                    n.mean(), n.std());
         }
         return onnx;
     }
