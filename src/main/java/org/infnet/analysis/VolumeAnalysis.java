@@ -8,6 +8,7 @@ import java.util.List;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
 import org.infnet.infer.FileSegmentation;
+import org.infnet.io.InputFile;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
@@ -52,18 +53,18 @@ public final class VolumeAnalysis {
         }
     }
 
-    private final FileSegmentation infection;
+    private final FileSegmentation<InfectionSegmenter.Result> infection;
     private final MultiClassSegmenter multiClass;
     private final LungSegmentation lungs;
 
     /**
-     * @param segmenter  the infection segmenter (its threshold and window are used; its streams setting is not:
-     *                   one volume is one stream)
+     * @param segmenter  the infection segmenter (its threshold, window and streams are used; its edge maps, when
+     *                   made, are written too)
      * @param multiClass GGO / consolidation segmenter, or null for infection only
      * @param lungs      the lung segmentation the burden is measured in
      */
     public VolumeAnalysis(InfectionSegmenter segmenter, MultiClassSegmenter multiClass, LungSegmentation lungs) {
-        this.infection = new FileSegmentation(segmenter.with(segmenter.options().withStreams(1)), false);
+        this.infection = new FileSegmentation<>(segmenter);
         this.multiClass = multiClass;
         this.lungs = lungs;
     }
@@ -86,7 +87,7 @@ public final class VolumeAnalysis {
      * @throws IOException naming the file and the problem (unreadable or corrupt input, write failure)
      */
     public Measured analyse(Path input, Path outDir) throws IOException {
-        if (!NiftiReader.isNifti(input)) {
+        if (InputFile.of(input).kind() != InputFile.Kind.NIFTI) {
             throw new IOException(input + ": not a NIfTI volume (.nii or .nii.gz)");
         }
         List<Path> written = new ArrayList<>();

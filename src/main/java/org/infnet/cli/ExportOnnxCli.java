@@ -5,9 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
 import org.infnet.model.NetworkModel;
+import org.infnet.nn.MultiClassUNet;
 
 /**
  * {@code export-onnx MODEL --output FILE [--multiclass]}: writes the model's network as an ONNX file (opset 17,
@@ -28,9 +29,9 @@ final class ExportOnnxCli {
         Path file = a.path("output");
         Path asPath = Path.of(spec);
         boolean unet = a.has("multiclass") || ModelLocator.DEFAULT_MULTICLASS.equals(spec)
-                || (Files.isDirectory(asPath) && MultiClassModel.isUNetFolder(asPath));
-        try (NetworkModel<?> m = unet ? ModelLocator.openMultiClass(spec, Device.cpu())
-                : ModelLocator.open(spec, Device.cpu())) {
+                || (Files.isDirectory(asPath) && ModelKind.UNET.isFolderOf(asPath));
+        try (NetworkModel<?> m = unet ? ModelLocator.open(ModelKind.UNET, spec, Device.cpu())
+                : ModelLocator.open(ModelKind.INFNET, spec, Device.cpu())) {
             long t0 = System.nanoTime();
             m.exportOnnx(file);
             out.printf(java.util.Locale.ROOT, "wrote %s (%s, %s, input N x %d x %d x %d, %.1f MB) in %.1f s%n", file,

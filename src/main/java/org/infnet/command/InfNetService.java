@@ -1,13 +1,16 @@
 package org.infnet.command;
 
 import ai.djl.Device;
+import ai.djl.nn.AbstractBlock;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.infnet.engine.DjlDefaults;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
@@ -21,8 +24,8 @@ import org.scijava.service.Service;
 @Plugin(type = Service.class)
 public final class InfNetService extends AbstractService {
 
-    private final Map<String, InfNetModel> models = new LinkedHashMap<>();
-    private final Map<String, MultiClassModel> multiClassModels = new LinkedHashMap<>();
+    /** Loaded models by kind and name. */
+    private final Map<String, NetworkModel<?>> models = new LinkedHashMap<>();
 
     /** Turns DJL's network probe and log lines off as soon as the context starts, before DJL loads. */
     @Override
@@ -51,35 +54,33 @@ public final class InfNetService extends AbstractService {
         return n;
     }
 
-    /** The model {@code spec} (name or folder; blank = default), loaded once per context. */
-    public synchronized InfNetModel model(String spec) throws IOException {
-        String key = spec == null || spec.isBlank() ? ModelLocator.DEFAULT : spec.trim();
-        InfNetModel m = models.get(key);
+    /** The Inf-Net {@code spec} (name or folder; blank = the bundled one), loaded once per context. */
+    public NetworkModel<InfNet> model(String spec) throws IOException {
+        return model(ModelKind.INFNET, spec);
+    }
+
+    /** The multi-class U-Net {@code spec} (name or folder; blank = the bundled one), loaded once per context. */
+    public NetworkModel<MultiClassUNet> multiClassModel(String spec) throws IOException {
+        return model(ModelKind.UNET, spec);
+    }
+
+    /** The model of {@code kind} named {@code spec} (name or folder; blank = the kind's default), loaded once. */
+    @SuppressWarnings("unchecked")
+    public synchronized <B extends AbstractBlock> NetworkModel<B> model(ModelKind<B> kind, String spec)
+            throws IOException {
+        String key = kind + ":" + (spec == null || spec.isBlank() ? kind.defaultName() : spec.trim());
+        NetworkModel<B> m = (NetworkModel<B>) models.get(key);
         if (m == null) {
-            m = ModelLocator.open(key, device());
+            m = ModelLocator.open(kind, spec, device());
             m.freeze();
             models.put(key, m);
         }
         return m;
     }
 
-    /** The multi-class U-Net {@code spec} (name or folder; blank = the bundled one), loaded once per context. */
-    public synchronized MultiClassModel multiClassModel(String spec) throws IOException {
-        String key = spec == null || spec.isBlank() ? ModelLocator.DEFAULT_MULTICLASS : spec.trim();
-        MultiClassModel m = multiClassModels.get(key);
-        if (m == null) {
-            m = ModelLocator.openMultiClass(key, device());
-            m.freeze();
-            multiClassModels.put(key, m);
-        }
-        return m;
-    }
-
     @Override
     public synchronized void dispose() {
-        models.values().forEach(InfNetModel::close);
+        models.values().forEach(NetworkModel::close);
         models.clear();
-        multiClassModels.values().forEach(MultiClassModel::close);
-        multiClassModels.clear();
     }
 }

@@ -9,6 +9,7 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassSegmenter;
+import org.infnet.infer.VolumeSegmenter;
 import org.infnet.image.HuWindow;
 import org.infnet.model.InferenceEngine;
 import org.infnet.engine.NativeHeap;
@@ -93,8 +94,10 @@ public class SegmentGgoConsolidation<T extends RealType<T>> extends DynamicComma
     public void run() {
         try {
             var unet = infnet.multiClassModel(ModelChoices.resolve(model, modelFolder, "Multi-class model"));
-            MultiClassSegmenter.Result r = new MultiClassSegmenter(infnet.model(ModelChoices.resolve(infection, infectionFolder, "Infection model")), unet,
-                    new MultiClassSegmenter.Options(new HuWindow(level, width), 4),
+            MultiClassSegmenter.Result r = new MultiClassSegmenter(
+                    infnet.model(ModelChoices.resolve(infection, infectionFolder, "Infection model")), unet,
+                    new MultiClassSegmenter.Options(new HuWindow(level, width), VolumeSegmenter.DEFAULT_BATCH,
+                            infnet.streams()),
                     InferenceEngine.resolve(engine, unet.descriptor()))
                     .segment(image, new CommandProgress(status));
             labels = r.labels();

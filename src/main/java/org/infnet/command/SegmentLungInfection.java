@@ -11,6 +11,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
+import org.infnet.infer.VolumeSegmenter;
 import org.infnet.image.HuWindow;
 import org.infnet.model.InferenceEngine;
 import org.infnet.model.ModelLocator;
@@ -110,8 +111,8 @@ public class SegmentLungInfection<T extends RealType<T>> extends DynamicCommand 
         try {
             var net = infnet.model(ModelChoices.resolve(model, modelFolder, "Model"));
             InfectionSegmenter.Result r = new InfectionSegmenter(net,
-                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width), 4)
-                            .withStreams(infnet.streams()).withEdges(false),
+                    new InfectionSegmenter.Options(threshold, new HuWindow(level, width),
+                            VolumeSegmenter.DEFAULT_BATCH, infnet.streams(), false),
                     InferenceEngine.resolve(engine, net.descriptor()))
                     .segment(image, new CommandProgress(status));
             probability = r.probability();

@@ -7,6 +7,8 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.infnet.infer.InfectionSegmenter;
+import org.infnet.infer.VolumeSegmenter;
+import org.infnet.engine.NativeHeap;
 import org.infnet.image.HuWindow;
 import org.infnet.model.ModelLocator;
 import org.scijava.ItemIO;
@@ -60,12 +62,15 @@ public class ShowEdgeAttention<T extends RealType<T>> extends DynamicCommand {
     public void run() {
         try {
             edges = new InfectionSegmenter(infnet.model(ModelChoices.resolve(model, modelFolder, "Model")),
-                    new InfectionSegmenter.Options(0.5, new HuWindow(level, width), 4))
+                    new InfectionSegmenter.Options(0.5, new HuWindow(level, width), VolumeSegmenter.DEFAULT_BATCH,
+                            infnet.streams(), true))
                     .segment(image, new CommandProgress(status)).edge();
         } catch (CancellationException e) {
             log.info("Inf-Net: cancelled");
         } catch (Exception e) {
             throw new IllegalStateException("Inf-Net edge attention failed: " + e.getMessage(), e);
+        } finally {
+            NativeHeap.trim(); // the engine's scratch memory back to the system between jobs
         }
     }
 }

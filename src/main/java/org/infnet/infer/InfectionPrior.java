@@ -2,9 +2,10 @@ package org.infnet.infer;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InferenceEngine;
+import org.infnet.model.NetworkModel;
 import org.infnet.model.PriorSource;
+import org.infnet.nn.InfNet;
 
 /**
  * The infection prior of the multi-class pipeline, made by an Inf-Net model: the raw infection probability
@@ -20,12 +21,12 @@ public final class InfectionPrior implements PriorSource {
     private final SlicePredictor predictor;
 
     /** Priors from {@code model} on PyTorch. */
-    public InfectionPrior(InfNetModel model) {
+    public InfectionPrior(NetworkModel<InfNet> model) {
         this.predictor = new SlicePredictor(model);
     }
 
     /** Priors from {@code model} on {@code engine}. */
-    public InfectionPrior(InfNetModel model, InferenceEngine engine) {
+    public InfectionPrior(NetworkModel<InfNet> model, InferenceEngine engine) {
         this.predictor = new SlicePredictor(model, engine);
     }
 

@@ -10,36 +10,57 @@ import org.infnet.image.Resampling;
 import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
-import org.infnet.model.MultiClassModel;
+import java.io.UncheckedIOException;
+import org.infnet.model.NetworkModel;
+import org.infnet.model.UNetInput;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.onnx.OnnxNetwork;
 
 /**
- * Runs a {@link MultiClassModel} on batches of windowed slices with their infection priors: slice and prior
- * are resized (bilinear) to the model's input size and encoded ({@link MultiClassModel#encode}), the
+ * Runs a {@link NetworkModel} of a multi-class U-Net on batches of windowed slices with their infection priors (given, or made by the
+ * infection model, {@link InfectionPrior}, as the paper's multi-class pipeline does): slice and prior
+ * are resized (bilinear) to the model's input size and encoded ({@link UNetInput#encode}), the
  * network runs in evaluation mode, and each class probability {@code sigmoid(logit)} (the original trains
  * one sigmoid + BCE per class) is resized back to the slice's size. Does not own the model; releases all
  * native memory of a batch before returning.
  */
-public final class MultiClassPredictor {
+public final class MultiClassPredictor implements Predictor<ClassPrediction> {
 
-    private final MultiClassModel model;
+    private final NetworkModel<MultiClassUNet> model;
     private final int side;
     private final int classes;
 
     private final boolean onnx;
+    /** Makes the priors of {@link #predict(List)}, or null when the caller gives them. */
+    private final InfectionPrior prior;
 
     /** A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation). */
-    public MultiClassPredictor(MultiClassModel model) {
+    public MultiClassPredictor(NetworkModel<MultiClassUNet> model) {
         this(model, InferenceEngine.PYTORCH);
     }
 
     /**
      * A predictor over {@code model} on {@code engine} (for ONNX Runtime the model's session is opened now,
-     * {@link MultiClassModel#onnx}, and asked for again per batch, so weights set later are run too).
+     * {@link NetworkModel#onnx}, and asked for again per batch, so weights set later are run too).
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
-    public MultiClassPredictor(MultiClassModel model, InferenceEngine engine) {
+    public MultiClassPredictor(NetworkModel<MultiClassUNet> model, InferenceEngine engine) {
+        this((InfectionPrior) null, model, engine);
+    }
+
+    /**
+     * A predictor whose priors are made by {@code infection} (not owned), both networks on {@code engine}.
+     *
+     * @throws UncheckedIOException when the ONNX model cannot be made or loaded
+     */
+    public MultiClassPredictor(NetworkModel<InfNet> infection, NetworkModel<MultiClassUNet> model, InferenceEngine engine) {
+        this(new InfectionPrior(infection, engine), model, engine);
+    }
+
+    private MultiClassPredictor(InfectionPrior prior, NetworkModel<MultiClassUNet> model, InferenceEngine engine) {
+        this.prior = prior;
         this.model = model;
         this.side = model.descriptor().inputSize();
         this.classes = model.descriptor().unet().classes();
@@ -47,6 +68,26 @@ public final class MultiClassPredictor {
         if (onnx) {
             SlicePredictor.session(model); // opened now: a model that cannot be exported fails here
         }
+    }
+
+    /**
+     * The class probabilities of each slice and the infection prior they were computed from.
+     *
+     * @throws IllegalStateException when this predictor was made without an infection model
+     */
+    @Override
+    public List<ClassPrediction> predict(List<UnitSlice> batch) {
+        if (prior == null) {
+            throw new IllegalStateException("this predictor has no infection model to make the priors");
+        }
+        List<float[]> priors = prior.priors(batch);
+        List<float[][]> maps = predict(batch, priors);
+        List<ClassPrediction> out = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            UnitSlice s = batch.get(b);
+            out.add(new ClassPrediction(s.width(), s.height(), maps.get(b), priors.get(b)));
+        }
+        return out;
     }
 
     /**
@@ -97,14 +138,14 @@ public final class MultiClassPredictor {
     private float[] pytorch(List<float[]> x, List<float[]> p) {
         Engines.disableGradientRecording();
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray logits = model.logits(m, model.encode(m, x, p, side));
+            NDArray logits = UNetInput.logits(model, m, UNetInput.encode(model.descriptor(), m, x, p, side));
             return Activation.sigmoid(logits).toFloatArray();
         }
     }
 
     /** The forward pass on ONNX Runtime: the exported network's logits through the same sigmoid. */
     private float[] onnx(List<float[]> x, List<float[]> p) {
-        float[] values = model.encodeValues(x, p, side);
+        float[] values = UNetInput.values(model.descriptor(), x, p, side);
         FloatBuffer in = OnnxNetwork.directFloats(values.length);
         in.put(values).flip();
         float[] logits = SlicePredictor.session(model).run(in, new long[] {x.size(), model.descriptor().unet().inChannels(), side, side},

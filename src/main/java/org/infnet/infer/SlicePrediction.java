@@ -8,7 +8,7 @@ package org.infnet.infer;
  * @param probability infection probability, the raw {@code sigmoid(map 2)} in [0,1] (not normalised)
  * @param edge edge-attention probability, {@code sigmoid(edge map)} in [0,1]; null when not asked for
  */
-public record SlicePrediction(int width, int height, float[] probability, float[] edge) {
+public record SlicePrediction(int width, int height, float[] probability, float[] edge) implements Prediction {
 
     /** Binary mask {@code probability >= threshold}. */
     public boolean[] mask(double threshold) {

@@ -13,20 +13,21 @@ import org.infnet.image.Resampling;
 import org.infnet.engine.EngineSetup;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
+import org.infnet.model.NetworkModel;
 import org.infnet.nn.EngineArrays;
+import org.infnet.nn.InfNet;
 import org.infnet.onnx.OnnxNetwork;
 
 /**
- * Runs an {@link InfNetModel} on batches of windowed slices: each slice is resized (bilinear) to the
+ * Runs a {@link NetworkModel} of an Inf-Net on batches of windowed slices: each slice is resized (bilinear) to the
  * model's input size, encoded, passed through the network in evaluation mode on the chosen {@link InferenceEngine}
  * (the network's forward pass is the one strategy that differs: PyTorch on the frozen weights, or ONNX Runtime on
  * the exported network, the same values within 1e-4), and its probability and edge maps are resized back to the
  * slice's own size. All native memory of a batch is released before {@link #predict} returns. Does not own the
  * model.
  */
-public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
+public final class SlicePredictor implements Predictor<SlicePrediction> {
 
     /** The network's forward pass on an engine: the probability maps (and edge maps) of a batch, row-major. */
     private interface Network {
@@ -37,34 +38,47 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
         FloatBuffer[] run(List<float[]> inputs, boolean edges, NDManager batch);
     }
 
-    private final InfNetModel model;
+    private final NetworkModel<InfNet> model;
     private final InputEncoder encoder;
     private final int side;
     private final InferenceEngine engine;
     private final Network network;
+    /** Whether {@link #predict(List)} gives the edge maps. */
+    private final boolean edges;
 
     /**
      * A predictor over {@code model} on PyTorch, which sees weights changed later (training's validation uses
      * this).
      */
-    public SlicePredictor(InfNetModel model) {
+    public SlicePredictor(NetworkModel<InfNet> model) {
         this(model, InferenceEngine.PYTORCH);
     }
 
     /**
      * A predictor over {@code model} on {@code engine}. For ONNX Runtime the model's ONNX session is opened now
-     * ({@link InfNetModel#onnx}) and asked for again per batch, so weights set later are run too.
+     * ({@link NetworkModel#onnx}) and asked for again per batch, so weights set later are run too.
      *
      * @throws UncheckedIOException when the ONNX model cannot be made or loaded
      */
-    public SlicePredictor(InfNetModel model, InferenceEngine engine) {
+    public SlicePredictor(NetworkModel<InfNet> model, InferenceEngine engine) {
+        this(model, engine, true);
+    }
+
+    /**
+     * A predictor over {@code model} on {@code engine} whose {@link #predict(List)} gives the edge maps only when
+     * {@code edges} is true.
+     *
+     * @throws UncheckedIOException when the ONNX model cannot be made or loaded
+     */
+    public SlicePredictor(NetworkModel<InfNet> model, InferenceEngine engine, boolean edges) {
         this.model = model;
+        this.edges = edges;
         this.encoder = new InputEncoder(model.descriptor().normalisation());
         this.side = model.descriptor().inputSize();
         this.engine = engine;
         if (engine == InferenceEngine.ONNX) {
             session(model);
-            network = (inputs, edges, batch) -> onnx(session(model), inputs, edges);
+            network = (inputs, withEdges, batch) -> onnx(session(model), inputs, withEdges);
         } else {
             network = this::pytorch;
         }
@@ -84,17 +98,19 @@ public final class SlicePredictor implements InfectionSegmenter.BatchPredictor {
         return engine;
     }
 
-    /** Predicts one batch (any size; the caller chooses it to bound memory), with the edge maps. */
+    /**
+     * Predicts one batch (any size; the caller chooses it to bound memory), with the edge maps when this predictor
+     * was made with them.
+     */
     @Override
     public List<SlicePrediction> predict(List<UnitSlice> batch) {
-        return predict(batch, true);
+        return predict(batch, edges);
     }
 
     /**
      * Predicts one batch; without {@code edges} the predictions' edge maps are null (not copied out of the engine
      * nor resized back).
      */
-    @Override
     public List<SlicePrediction> predict(List<UnitSlice> batch, boolean edges) {
         if (batch.size() > 1 && engine == InferenceEngine.PYTORCH && EngineSetup.singleSliceInference()) {
             List<SlicePrediction> result = new ArrayList<>(batch.size());

@@ -156,7 +156,7 @@ public final class ImageFiles {
             throw new IOException("Image file " + file + " is empty (0 bytes)");
         }
         checkNameEncoding(file);
-        if (org.infnet.io.nifti.NiftiReader.isNifti(file)) {
+        if (InputFile.of(file).kind() == InputFile.Kind.NIFTI) {
             org.infnet.io.nifti.NiftiVolume v = org.infnet.io.nifti.NiftiReader.read(file);
             return ImageConversions.toImagePlus(v.data(), v.width(), v.height(), v.depth(),
                     org.infnet.io.nifti.NiftiReader.baseName(file), v.calibration());

@@ -1,6 +1,7 @@
 package org.infnet.model;
 
 import ai.djl.Device;
+import ai.djl.nn.AbstractBlock;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -31,60 +32,27 @@ public final class ModelLocator {
     /** The bundled models, by name. */
     private static final List<String> BUNDLED = List.of(DEFAULT, DEFAULT_MULTICLASS);
 
-    /** How a found model is loaded: from a folder or from class-path resources. */
-    private interface Loader<M> {
-        M folder(Path folder, Device device) throws IOException;
-
-        M resource(String base, Device device) throws IOException;
-    }
-
-    /** Loads the Inf-Net {@code spec} (a folder path or a model name; blank means {@link #DEFAULT}). */
-    public static InfNetModel open(String spec, Device device) throws IOException {
-        return find(spec, DEFAULT, device, new Loader<>() {
-            @Override
-            public InfNetModel folder(Path folder, Device d) throws IOException {
-                return InfNetModel.load(folder, d);
-            }
-
-            @Override
-            public InfNetModel resource(String base, Device d) throws IOException {
-                return InfNetModel.loadResource(base, d);
-            }
-        });
-    }
-
     /**
-     * Loads the multi-class U-Net {@code spec} (a folder path or a model name; blank means {@link
-     * #DEFAULT_MULTICLASS}), searched as {@link #open}.
+     * Loads the model {@code spec} of {@code kind} (a folder path or a model name; blank means the kind's bundled
+     * default, {@link ModelKind#defaultName}).
+     *
+     * @throws IOException when it is not found, is of the other kind, or cannot be read
      */
-    public static MultiClassModel openMultiClass(String spec, Device device) throws IOException {
-        return find(spec, DEFAULT_MULTICLASS, device, new Loader<>() {
-            @Override
-            public MultiClassModel folder(Path folder, Device d) throws IOException {
-                return MultiClassModel.load(folder, d);
-            }
-
-            @Override
-            public MultiClassModel resource(String base, Device d) throws IOException {
-                return MultiClassModel.loadResource(base, d);
-            }
-        });
-    }
-
-    private static <M> M find(String spec, String fallback, Device device, Loader<M> loader) throws IOException {
-        String s = spec == null || spec.isBlank() ? fallback : spec.trim();
+    public static <B extends AbstractBlock> NetworkModel<B> open(ModelKind<B> kind, String spec, Device device)
+            throws IOException {
+        String s = spec == null || spec.isBlank() ? kind.defaultName() : spec.trim();
         Path asPath = Path.of(s);
         if (Files.isDirectory(asPath)) {
-            return loader.folder(asPath, device);
+            return kind.load(asPath, device);
         }
         for (Path dir : searchFolders()) {
             Path candidate = dir.resolve(s);
             if (Files.isRegularFile(candidate.resolve(ModelDescriptor.FILE))) {
-                return loader.folder(candidate, device);
+                return kind.load(candidate, device);
             }
         }
         if (ModelLocator.class.getResource("/models/" + s + "/" + ModelDescriptor.FILE) != null) {
-            return loader.resource("/models/" + s, device);
+            return kind.loadResource("/models/" + s, device);
         }
         throw new IOException("model '" + s + "' not found: not a folder, and not in " + searchFolders()
                 + " or the bundled models " + bundled());

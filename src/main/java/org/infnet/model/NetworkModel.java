@@ -29,14 +29,15 @@ import org.infnet.nn.ReferenceNames;
 import org.infnet.onnx.OnnxNetwork;
 
 /**
- * What {@link InfNetModel} and {@link MultiClassModel} share: a network with its descriptor, owning the DJL
- * {@link Model} that holds the parameters (close it to free the native memory), its parameters under the
- * original PyTorch state-dict names ({@link ReferenceNames}), and the model folder format ({@code model.json}
- * + a safetensors file, running statistics included).
+ * A network with its descriptor, for either kind of network ({@link ModelKind}: an Inf-Net or a multi-class U-Net),
+ * owning the DJL {@link Model} that holds the parameters (close it to free the native memory), its parameters under
+ * the original PyTorch state-dict names ({@link ReferenceNames}), and the model folder format ({@code model.json}
+ * + a safetensors file keyed by the original state-dict names, running statistics included). Made, loaded and
+ * checked by its kind ({@link ModelKind#create}, {@link ModelKind#load}) or found by {@link ModelLocator#open}.
  *
  * @param <B> the network block
  */
-public abstract class NetworkModel<B extends AbstractBlock> implements AutoCloseable {
+public final class NetworkModel<B extends AbstractBlock> implements AutoCloseable {
 
     private final Model model;
     private final B net;
@@ -55,7 +56,7 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
      * Builds {@code net} in a new DJL model on {@code device}: Kaiming-normal (fan-in, gain 2) weights for
      * training from scratch, parameters initialised for input {@code initShape}.
      */
-    protected NetworkModel(ModelDescriptor descriptor, Device device, B net, Shape initShape) {
+    NetworkModel(ModelDescriptor descriptor, Device device, B net, Shape initShape) {
         this.descriptor = descriptor;
         this.net = net;
         EngineSetup.ensure();
@@ -234,11 +235,12 @@ public abstract class NetworkModel<B extends AbstractBlock> implements AutoClose
         if (onnx == null) {
             int side = descriptor.inputSize();
             Path f = folder;
-            if (f != null) {
-                onnx = OnnxNetwork.open(net, side, f.resolve(ONNX_FILE), onnxKey);
-            } else {
-                onnx = OnnxNetwork.open(net, side, null, "in-memory");
+            ModelDescriptor.Normalisation n = descriptor.normalisation();
+            if (n == null) {
+                n = ModelDescriptor.Normalisation.IMAGENET;
             }
+            onnx = OnnxNetwork.open(net, side, f == null ? null : f.resolve(ONNX_FILE), f == null ? "in-memory" : onnxKey,
+                    n.mean(), n.std());
         }
         return onnx;
     }

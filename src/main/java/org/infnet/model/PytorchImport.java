@@ -200,7 +200,7 @@ public final class PytorchImport {
         ModelDescriptor d = new ModelDescriptor(ModelDescriptor.FORMAT, modelName, template.network(),
                 template.inputSize(), template.normalisation(), template.input(), template.outputs(),
                 "model.safetensors", new LinkedHashMap<>(), new LinkedHashMap<>(), template.unet());
-        try (NetworkModel<?> model = d.isUNet() ? MultiClassModel.create(d, device) : InfNetModel.create(d, device)) {
+        try (NetworkModel<?> model = d.isUNet() ? ModelKind.UNET.create(d, device) : ModelKind.INFNET.create(d, device)) {
             ReferenceTable table = bundled ? ReferenceTable.bundled(archName) : tableOf(model);
             Mapping m = map(ckpt.tensors(), table, model.parameters().keySet(), archName, checkpoint.toString());
             model.setWeights(toSafeTensors(m), checkpoint.toString());

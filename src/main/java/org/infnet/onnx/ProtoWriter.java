@@ -73,6 +73,12 @@ final class ProtoWriter {
         return this;
     }
 
+    /** Bytes already encoded as fields (e.g. a field copied by {@link ProtoReader#rawField}). */
+    ProtoWriter raw(byte[] fields) {
+        buf.write(fields, 0, fields.length);
+        return this;
+    }
+
     /** The tag and length of a length-delimited field whose {@code length} bytes the caller writes next. */
     void lengthDelimitedHeader(int field, long length) {
         tag(field, 2);

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.infnet.io.AtomicFiles;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.EpochLog;
 import org.infnet.train.InfNetObjective;
 import org.infnet.train.TrainConfig;
@@ -126,7 +128,7 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
             List<String> group = groups.get(r - 1);
             listener.onMessage("round " + r + "/" + planned + ": pseudo-labelling " + group.size() + " slices with "
                     + work.resolve(st.model));
-            try (InfNetModel m = InfNetModel.load(work.resolve(st.model), dev)) {
+            try (NetworkModel<InfNet> m = ModelKind.INFNET.load(work.resolve(st.model), dev)) {
                 PseudoLabels.write(m, group, images, output, 4);
             }
             Path roundDir = work.resolve(String.format("round-%04d", r));
@@ -213,7 +215,7 @@ public record PseudoLabelJob(Path labelled, Path unlabelled, String init, Path o
         st.groupSize = config.groupSize();
         st.seed = config.seed();
         st.order = shuffled(names, config.seed());
-        try (InfNetModel m = ModelLocator.open(init, dev)) {
+        try (NetworkModel<InfNet> m = ModelLocator.open(ModelKind.INFNET, init, dev)) {
             m.save(work.resolve("init"), m.descriptor());
         }
         st.model = "init";

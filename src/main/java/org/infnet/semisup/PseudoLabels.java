@@ -17,7 +17,8 @@ import org.infnet.io.AtomicFiles;
 import org.infnet.image.GrayImage;
 import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.data.EdgeMaps;
 import org.infnet.train.data.InfNetDataset;
 
@@ -102,7 +103,7 @@ public final class PseudoLabels {
      * @param images all unlabelled slices by name (from {@link #listImages})
      * @throws IOException naming the file that cannot be read or written
      */
-    public static void write(InfNetModel model, List<String> names, Map<String, Path> images, Path out, int batch)
+    public static void write(NetworkModel<InfNet> model, List<String> names, Map<String, Path> images, Path out, int batch)
             throws IOException {
         SlicePredictor predictor = new SlicePredictor(model);
         for (String sub : new String[] {"Imgs", "GT", "Edge"}) {

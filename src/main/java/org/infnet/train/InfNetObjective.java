@@ -21,9 +21,11 @@ import org.infnet.infer.SlicePrediction;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
 import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.nn.Resize;
 import org.infnet.train.data.InfNetDataset;
@@ -46,11 +48,11 @@ public final class InfNetObjective implements Objective<Sample, InfNetObjective.
      */
     public record Scores(Summary summary, double dice05) {}
 
-    private final InfNetModel model;
+    private final NetworkModel<InfNet> model;
     private final InputEncoder encoder;
 
     /** @param model the network to train */
-    public InfNetObjective(InfNetModel model) {
+    public InfNetObjective(NetworkModel<InfNet> model) {
         this.model = model;
         this.encoder = new InputEncoder(model.descriptor().normalisation());
     }
@@ -59,7 +61,7 @@ public final class InfNetObjective implements Objective<Sample, InfNetObjective.
      * Inf-Net as a {@link TrainingJob} network: data roots in the Inf-Net layout ({@link InfNetDataset}), new
      * models of {@code config} (ignored when fine-tuning) whose provenance names the data roots.
      */
-    public static TrainingJob.Network<InfNetModel, Sample> network(InfNetConfig config) {
+    public static TrainingJob.Network<NetworkModel<InfNet>, Sample> network(InfNetConfig config) {
         return new TrainingJob.Network<>() {
             @Override
             public Reader<Sample> reader(Device device, TrainingListener listener) {
@@ -67,25 +69,25 @@ public final class InfNetObjective implements Objective<Sample, InfNetObjective.
             }
 
             @Override
-            public InfNetModel create(TrainingJob<Sample> job, Device device) {
-                return InfNetModel.create(ModelDescriptor.create(job.name(), config)
+            public NetworkModel<InfNet> create(TrainingJob<Sample> job, Device device) {
+                return ModelKind.INFNET.create(ModelDescriptor.create(job.name(), config)
                         .with(Map.of("trainingData", job.dataRoots().toString()), Map.of()), device);
             }
 
             @Override
-            public InfNetModel load(Path folder, Device device) throws IOException {
-                return InfNetModel.load(folder, device);
+            public NetworkModel<InfNet> load(Path folder, Device device) throws IOException {
+                return ModelKind.INFNET.load(folder, device);
             }
 
             @Override
-            public InfNetObjective objective(InfNetModel model) {
+            public InfNetObjective objective(NetworkModel<InfNet> model) {
                 return new InfNetObjective(model);
             }
         };
     }
 
     @Override
-    public InfNetModel model() {
+    public NetworkModel<InfNet> model() {
         return model;
     }
 
@@ -100,7 +102,7 @@ public final class InfNetObjective implements Objective<Sample, InfNetObjective.
     }
 
     /** A batch: slices, masks and edges, {@code side x side} each. */
-    private record Batch(InfNetModel model, InputEncoder encoder, List<float[]> imgs, List<float[]> masks,
+    private record Batch(NetworkModel<InfNet> model, InputEncoder encoder, List<float[]> imgs, List<float[]> masks,
             List<float[]> edges, int side) implements Objective.Batch {
 
         /** @return the loss terms map5, map4, map3, map2, edge */
@@ -156,7 +158,7 @@ public final class InfNetObjective implements Objective<Sample, InfNetObjective.
     }
 
     /** Scores {@code model} on {@code samples} (at their native sizes), {@code batch} slices at a time. */
-    public static Scores validate(InfNetModel model, List<Sample> samples, int batch) {
+    public static Scores validate(NetworkModel<InfNet> model, List<Sample> samples, int batch) {
         SlicePredictor predictor = new SlicePredictor(model);
         EvalAccumulator acc = new EvalAccumulator();
         double diceSum = 0;
@@ -235,7 +237,7 @@ public final class InfNetObjective implements Objective<Sample, InfNetObjective.
      * @param s the side the batch is resized to (a scale of {@code side})
      * @return the total loss of the step
      */
-    public static double benchmarkStep(InfNetModel model, Adam adam, List<Sample> batch, int side, int s) {
+    public static double benchmarkStep(NetworkModel<InfNet> model, Adam adam, List<Sample> batch, int side, int s) {
         List<float[]> imgs = new ArrayList<>();
         List<float[]> masks = new ArrayList<>();
         List<float[]> edges = new ArrayList<>();

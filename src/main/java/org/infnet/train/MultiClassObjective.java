@@ -22,12 +22,15 @@ import org.infnet.infer.InfectionPrior;
 import org.infnet.infer.LesionClasses;
 import org.infnet.infer.MultiClassPredictor;
 import org.infnet.infer.UnitSlice;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.NetworkModel;
 import org.infnet.model.PriorSource;
+import org.infnet.model.UNetInput;
 import org.infnet.nn.EngineArrays;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.Resize;
 import org.infnet.nn.UNetConfig;
 import org.infnet.train.data.MultiClassDataset;
@@ -69,7 +72,7 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
         }
     }
 
-    private final MultiClassModel model;
+    private final NetworkModel<MultiClassUNet> model;
     private final Optimiser.Kind kind;
     private final float momentum;
     private final int classes;
@@ -79,7 +82,7 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
      * @param kind optimiser ({@code clip <= 0} in the configuration: no clamp)
      * @param momentum SGD momentum (ignored by Adam)
      */
-    public MultiClassObjective(MultiClassModel model, Optimiser.Kind kind, float momentum) {
+    public MultiClassObjective(NetworkModel<MultiClassUNet> model, Optimiser.Kind kind, float momentum) {
         this.model = model;
         this.kind = kind;
         this.momentum = momentum;
@@ -98,7 +101,7 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
      * @param kind optimiser
      * @param momentum SGD momentum
      */
-    public static TrainingJob.Network<MultiClassModel, MultiClassSample> network(UNetConfig config,
+    public static TrainingJob.Network<NetworkModel<MultiClassUNet>, MultiClassSample> network(UNetConfig config,
             String priorModel, Optimiser.Kind kind, float momentum) {
         return new TrainingJob.Network<>() {
             @Override
@@ -108,7 +111,7 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
                             .withPriors(PriorSource.folder(root.resolve("Prior")));
                 }
                 long t0 = System.nanoTime();
-                InfNetModel inf = ModelLocator.open(priorModel, device);
+                NetworkModel<InfNet> inf = ModelLocator.open(ModelKind.INFNET, priorModel, device);
                 inf.freeze();
                 InfectionPrior priors = new InfectionPrior(inf);
                 return new Reader<>() {
@@ -127,30 +130,30 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
             }
 
             @Override
-            public MultiClassModel create(TrainingJob<MultiClassSample> job, Device device) {
+            public NetworkModel<MultiClassUNet> create(TrainingJob<MultiClassSample> job, Device device) {
                 List<Path> roots = job.dataRoots();
                 Map<String, String> prov = new LinkedHashMap<>();
                 prov.put("trainingData", roots.size() == 1 ? roots.get(0).toString() : roots.toString());
                 prov.put("prior", priorModel == null ? "image folder " + roots.get(0).resolve("Prior")
                         : "infection model " + priorModel + " (raw sigmoid probability)");
-                return MultiClassModel.create(ModelDescriptor.create(job.name(), config)
+                return ModelKind.UNET.create(ModelDescriptor.create(job.name(), config)
                         .withInputSize(job.train().trainSize()).with(prov, Map.of()), device);
             }
 
             @Override
-            public MultiClassModel load(Path folder, Device device) throws IOException {
-                return MultiClassModel.load(folder, device);
+            public NetworkModel<MultiClassUNet> load(Path folder, Device device) throws IOException {
+                return ModelKind.UNET.load(folder, device);
             }
 
             @Override
-            public MultiClassObjective objective(MultiClassModel model) {
+            public MultiClassObjective objective(NetworkModel<MultiClassUNet> model) {
                 return new MultiClassObjective(model, kind, momentum);
             }
         };
     }
 
     @Override
-    public MultiClassModel model() {
+    public NetworkModel<MultiClassUNet> model() {
         return model;
     }
 
@@ -207,7 +210,7 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
         int n = samples.size();
         return s -> {
             try (NDManager m = model.manager().newSubManager()) {
-                NDArray x = model.encode(m, imgs, priors, side);
+                NDArray x = UNetInput.encode(model.descriptor(), m, imgs, priors, side);
                 NDArray y = EngineArrays.floats(m, target, new Shape(n, classes, side, side));
                 if (s != side) {
                     x = Resize.to(x, s, s, true);
@@ -229,7 +232,7 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
     }
 
     /** Scores {@code model} on {@code samples} (native sizes, priors included), {@code batch} slices at a time. */
-    public static Scores validate(MultiClassModel model, List<MultiClassSample> samples, int batch) {
+    public static Scores validate(NetworkModel<MultiClassUNet> model, List<MultiClassSample> samples, int batch) {
         int classes = model.descriptor().unet().classes();
         MultiClassPredictor predictor = new MultiClassPredictor(model);
         EvalAccumulator[] acc = new EvalAccumulator[classes];

@@ -18,7 +18,9 @@ import org.infnet.cli.MainTest.Run;
 import org.infnet.infer.TestModels;
 import org.infnet.io.ImageFiles;
 import org.infnet.model.ModelDescriptor;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.UNetConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -227,7 +229,7 @@ class BadInputCliTest {
     void descriptorOfAnotherArchitecture() throws IOException {
         Path unet = dir.resolve("unet");
         ModelDescriptor d = ModelDescriptor.create("unet", UNetConfig.COMPACT);
-        try (MultiClassModel u = MultiClassModel.create(d, Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> u = ModelKind.UNET.create(d, Device.cpu())) {
             u.save(unet, d);
         }
         assertEquals("error: " + unet + ": holds a multi-class U-Net (multiclass-unet-compact), not an Inf-Net",

@@ -15,8 +15,11 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +66,7 @@ class EngineConsistencyTest {
         return ArrayImgs.unsignedBytes(all, w, h, n);
     }
 
-    private static InfectionSegmenter.Result run(InfNetModel model, Img<UnsignedByteType> img, int threads, int batch,
+    private static InfectionSegmenter.Result run(NetworkModel<InfNet> model, Img<UnsignedByteType> img, int threads, int batch,
             int streams) {
         Engines.setIntraOpThreads(threads);
         return new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch)
@@ -90,7 +93,7 @@ class EngineConsistencyTest {
     @Test
     void bundledModelGivesTheSameMapsWhateverThreadsBatchAndStreams() throws Exception {
         Img<UnsignedByteType> img = phantoms(4);
-        try (InfNetModel model = ModelLocator.open(ModelLocator.DEFAULT, Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT, Device.cpu())) {
             model.freeze();
             InfectionSegmenter.Result ref = run(model, img, 1, 1, 1);
             float[] p = InfectionSegmenter.floats(ref.probability());
@@ -108,8 +111,8 @@ class EngineConsistencyTest {
     @Test
     void fullInfNetGivesTheSameMapsWithOneAndTwoThreadsAndBatches() throws Exception {
         Img<UnsignedByteType> img = phantoms(2);
-        try (InfNetModel model = InfNetModel.create("infnet-res2net50", InfNetConfig.preset("infnet-res2net50"),
-                Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.create(
+                ModelDescriptor.create("infnet-res2net50", InfNetConfig.preset("infnet-res2net50")), Device.cpu())) {
             model.freeze();
             InfectionSegmenter.Result ref = run(model, img, 1, 1, 1);
             assertSame(ref, run(model, img, 2, 2, 1), "full Inf-Net, 2 threads, batch 2");

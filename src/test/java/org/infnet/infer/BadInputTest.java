@@ -35,7 +35,9 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.util.ConstantUtils;
 import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,14 +56,14 @@ class BadInputTest {
     @TempDir
     static Path models;
     /** The compact network at 64x64 input (fast); {@link #tenThousandSquaredSliceIsSegmentedWithinTheHeap} uses 352. */
-    static InfNetModel model;
+    static NetworkModel<InfNet> model;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void load() throws Exception {
-        model = InfNetModel.load(TestModels.randomCompactSmallInput(models.resolve("m")), Device.cpu());
+        model = ModelKind.INFNET.load(TestModels.randomCompactSmallInput(models.resolve("m")), Device.cpu());
         model.freeze();
     }
 
@@ -72,6 +74,10 @@ class BadInputTest {
 
     private static InfectionSegmenter segmenter(int batch) {
         return new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch));
+    }
+
+    private static InfectionSegmenter noEdges(int batch) {
+        return new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, batch).withEdges(false));
     }
 
     /** Gray pattern 0..255 that differs per slice {@code z}. */
@@ -103,7 +109,7 @@ class BadInputTest {
     }
 
     private FileSegmentation.Written segmentFile(Path input, Path out) throws IOException {
-        return new FileSegmentation(segmenter(4), false).segment(input, out, List.of(input), Progress.NONE);
+        return new FileSegmentation<>(noEdges(4)).segment(input, out, List.of(input), Progress.NONE);
     }
 
     private static void save(ImagePlus imp, Path file) {
@@ -148,7 +154,7 @@ class BadInputTest {
 
     @Test
     void tenThousandSquaredSliceIsSegmentedWithinTheHeap() throws IOException {
-        try (InfNetModel compact = InfNetModel.load(TestModels.randomCompact(dir.resolve("compact")), Device.cpu())) {
+        try (NetworkModel<InfNet> compact = ModelKind.INFNET.load(TestModels.randomCompact(dir.resolve("compact")), Device.cpu())) {
             compact.freeze();
             segmentTenThousandSquared(new InfectionSegmenter(compact, InfectionSegmenter.Options.DEFAULT));
         }
@@ -331,7 +337,7 @@ class BadInputTest {
         int h = 30;
         byte[] px = stack(w, h, 7);
         List<Integer> tried = new ArrayList<>();
-        InfectionSegmenter.BatchPredictor limited = batch -> {
+        Predictor<SlicePrediction> limited = batch -> {
             tried.add(batch.size());
             if (batch.size() > 3) {
                 throw new EngineException("[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate"
@@ -357,7 +363,7 @@ class BadInputTest {
     @Test
     void javaOutOfMemoryErrorAlsoHalvesTheBatch() {
         List<Integer> tried = new ArrayList<>();
-        InfectionSegmenter.BatchPredictor limited = batch -> {
+        Predictor<SlicePrediction> limited = batch -> {
             tried.add(batch.size());
             if (batch.size() > 1) {
                 throw new OutOfMemoryError("Java heap space");
@@ -373,7 +379,7 @@ class BadInputTest {
 
     @Test
     void outOfMemoryForOneSliceIsOneClearErrorAndOtherEngineErrorsAreNotRetried() {
-        InfectionSegmenter.BatchPredictor never = batch -> {
+        Predictor<SlicePrediction> never = batch -> {
             throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");
         };
         IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -382,7 +388,7 @@ class BadInputTest {
         assertEquals("out of memory segmenting one 20x10 slice (CUDA out of memory. Tried to allocate 2.00 GiB)",
                 e.getMessage());
         List<Integer> tried = new ArrayList<>();
-        InfectionSegmenter.BatchPredictor broken = batch -> {
+        Predictor<SlicePrediction> broken = batch -> {
             tried.add(batch.size());
             throw new EngineException("expected input with 3 channels");
         };
@@ -397,7 +403,7 @@ class BadInputTest {
      * Segments {@code in} in batches of two with a progress that cancels once the first batch is reported, checks
      * that the run stopped there and wrote nothing to {@code out}, and returns the job (for a run to the end).
      */
-    private FileSegmentation cancelAfterFirstBatch(Path in, Path out, boolean edges) throws IOException {
+    private FileSegmentation<InfectionSegmenter.Result> cancelAfterFirstBatch(Path in, Path out, boolean edges) throws IOException {
         List<Integer> done = new ArrayList<>();
         Progress cancelAfterFirstBatch = new Progress() {
             @Override
@@ -410,8 +416,8 @@ class BadInputTest {
                 return !done.isEmpty();
             }
         };
-        FileSegmentation job = new FileSegmentation(
-                new InfectionSegmenter(BadInputTest::identity, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2)), edges);
+        var job = new FileSegmentation<>(new InfectionSegmenter(BadInputTest::identity,
+                new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2).withEdges(edges)));
         assertThrows(CancellationException.class, () -> job.segment(in, out, List.of(in), cancelAfterFirstBatch));
         assertEquals(List.of(2), done, "one batch of two slices ran, then the run stopped");
         assertEquals(List.of(), listing(out));
@@ -427,7 +433,7 @@ class BadInputTest {
         Path in = dir.resolve("stack.tif");
         save(new ImagePlus("stack", st), in);
         Path out = dir.resolve("out");
-        FileSegmentation job = cancelAfterFirstBatch(in, out, true);
+        var job = cancelAfterFirstBatch(in, out, true);
         // the same job runs to the end afterwards
         assertEquals(3, job.segment(in, out, List.of(in), Progress.NONE).outputs().size());
     }
@@ -436,7 +442,7 @@ class BadInputTest {
     void cancelMidVolumeStopsItsReaderAndWritesNothing() throws IOException {
         Path in = ctVolume("cancelled-ct.nii.gz", 40);
         Path out = dir.resolve("out");
-        FileSegmentation job = cancelAfterFirstBatch(in, out, false);
+        var job = cancelAfterFirstBatch(in, out, false);
         for (Thread t : Thread.getAllStackTraces().keySet()) { // a pool thread left running would never end
             if (t.getName().startsWith("infnet-nifti-read cancelled-ct.nii.gz")) {
                 assertDoesNotThrow(() -> t.join(10_000));
@@ -464,7 +470,7 @@ class BadInputTest {
     void volumeWhoseProbabilityOrMaskCannotBeWrittenLeavesNeitherFile() throws IOException {
         // the two files are written at once (probabilities on a worker): whichever fails, the other is removed
         Path in = ctVolume("ct.nii.gz", 6);
-        FileSegmentation job = new FileSegmentation(segmenter(4), false);
+        var job = new FileSegmentation<>(noEdges(4));
         for (String blocked : new String[] {"ct_prob.nii.gz", "ct_mask.nii.gz"}) {
             Path out = dir.resolve("out-" + blocked);
             Files.createDirectories(out.resolve(blocked).resolve("in-the-way")); // a folder where the file goes
@@ -530,7 +536,7 @@ class BadInputTest {
         byte[] before = Files.readAllBytes(aProb);
         // files (not the folder) given: writing beside them is allowed, but a_prob.tif is an input
         FileSegmentation.checkOutputFolder(List.of(a, aProb), folder);
-        IOException e = assertThrows(IOException.class, () -> new FileSegmentation(segmenter(4), false)
+        IOException e = assertThrows(IOException.class, () -> new FileSegmentation<>(noEdges(4))
                 .segment(a, folder, List.of(a, aProb), Progress.NONE));
         assertTrue(e.getMessage().contains("Refusing to overwrite protected input file " + aProb), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(aProb));

@@ -18,7 +18,9 @@ import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import org.infnet.image.HuWindow;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,11 +30,11 @@ class InfectionSegmenterTest {
 
     @TempDir
     static Path dir;
-    static InfNetModel model;
+    static NetworkModel<InfNet> model;
 
     @BeforeAll
     static void load() throws Exception {
-        model = InfNetModel.load(TestModels.randomCompact(dir.resolve("m")), Device.cpu());
+        model = ModelKind.INFNET.load(TestModels.randomCompact(dir.resolve("m")), Device.cpu());
         model.freeze();
     }
 
@@ -78,7 +80,7 @@ class InfectionSegmenterTest {
                     : ArrayImgs.unsignedBytes(b, 50, 40, depth);
             InfectionSegmenter with = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2));
             InfectionSegmenter.Result a = with.segment(img, Progress.NONE);
-            InfectionSegmenter.Result n = with.with(with.options().withEdges(false)).segment(img, Progress.NONE);
+            InfectionSegmenter.Result n = new InfectionSegmenter(model, with.options().withEdges(false)).segment(img, Progress.NONE);
             assertEquals(50L * 40 * depth, InfectionSegmenter.floats(a.edge()).length, "depth " + depth);
             assertNull(n.edge(), "depth " + depth);
             assertArrayEquals(InfectionSegmenter.floats(a.probability()), InfectionSegmenter.floats(n.probability()));

@@ -27,7 +27,9 @@ import org.infnet.image.ImageConversions;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.TestFiles;
 import org.infnet.io.nifti.NiftiReader;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,14 +61,14 @@ class InputFuzzTest {
 
     @TempDir
     static Path shared;
-    static InfNetModel model;
+    static NetworkModel<InfNet> model;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void load() throws IOException {
-        model = InfNetModel.load(TestModels.randomTiny(shared.resolve("model")), Device.cpu());
+        model = ModelKind.INFNET.load(TestModels.randomTiny(shared.resolve("model")), Device.cpu());
         model.freeze();
     }
 
@@ -81,8 +83,8 @@ class InputFuzzTest {
     @Test
     void everyFileGivesAResultOrOneCleanError() throws Exception {
         Random r = new Random(SEED);
-        FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model, InfectionSegmenter.Options.DEFAULT),
-                false);
+        var job = new FileSegmentation<>(new InfectionSegmenter(model,
+                InfectionSegmenter.Options.DEFAULT.withEdges(false)));
         ExecutorService runner = Executors.newSingleThreadExecutor();
         long t0 = System.nanoTime();
         int done = 0;

@@ -2,6 +2,7 @@ package org.infnet.infer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -14,9 +15,16 @@ import javax.imageio.ImageIO;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
+import org.infnet.image.Calibration3D;
 import org.infnet.io.ImageFiles;
-import org.infnet.model.InfNetModel;
-import org.infnet.model.MultiClassModel;
+import org.infnet.io.nifti.NiftiGeometry;
+import org.infnet.io.nifti.NiftiReader;
+import org.infnet.io.nifti.NiftiVolume;
+import org.infnet.io.nifti.NiftiWriter;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +46,8 @@ class MultiClassSegmenterTest {
 
     @Test
     void labelsAreTheArgmaxOfTheClassMapsAtTheInputSize() throws Exception {
-        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
-                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
             MultiClassSegmenter.Result r = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
                     org.infnet.image.HuWindow.LUNG, 2)).segment(slice(45, 37, 3), Progress.NONE);
             assertArrayEquals(new long[] {45, 37, 3}, r.labels().dimensionsAsLongArray());
@@ -90,9 +98,9 @@ class MultiClassSegmenterTest {
         Path in = dir.resolve("in");
         Files.createDirectories(in);
         ImageFiles.writePng8(in.resolve("s1.png"), InfectionSegmenter.bytes(slice(40, 30, 1)), 40, 30);
-        try (InfNetModel inf = InfNetModel.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
-                MultiClassModel mc = MultiClassModel.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
-            MultiClassFiles.Written w = new MultiClassFiles(new MultiClassSegmenter(inf, mc,
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+            FileSegmentation.Written w = new FileSegmentation<>(new MultiClassSegmenter(inf, mc,
                     MultiClassSegmenter.Options.DEFAULT)).segment(in.resolve("s1.png"), dir.resolve("out"),
                     List.of(in.resolve("s1.png")), Progress.NONE);
             assertEquals(List.of("s1_labels.png", "s1_ggo_prob.tif", "s1_consolidation_prob.tif"),
@@ -113,6 +121,65 @@ class MultiClassSegmenterTest {
             var ggo = ImageFiles.read(dir.resolve("out/s1_ggo_prob.tif"));
             assertEquals(32, ggo.bitDepth());
             assertEquals(40, ggo.width());
+        }
+    }
+
+    /** A 24x20 float32 HU volume of {@code depth} slices as {@code name}. */
+    private Path ctVolume(String name, int depth) throws Exception {
+        float[] hu = new float[24 * 20 * depth];
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = -1000 + (i * 37) % 1400;
+        }
+        Path in = dir.resolve(name);
+        NiftiWriter.writeFloat32(in, NiftiGeometry.of(24, 20, depth, new Calibration3D(0.7, 0.7, 5, "mm")), hu);
+        return in;
+    }
+
+    @Test
+    void aNiftiInputGivesNiftiLabelsAndClassMapsEqualToTheSegmentersOwn() throws Exception {
+        Path in = ctVolume("ct.nii.gz", 5);
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+            MultiClassSegmenter seg = new MultiClassSegmenter(inf, mc, new MultiClassSegmenter.Options(
+                    org.infnet.image.HuWindow.LUNG, 2, 2));
+            Path out = dir.resolve("out");
+            FileSegmentation.Written w = new FileSegmentation<>(seg).segment(in, out, List.of(in), Progress.NONE);
+            assertEquals(List.of("ct_labels.nii.gz", "ct_ggo_prob.nii.gz", "ct_consolidation_prob.nii.gz"),
+                    w.outputs().stream().map(p -> p.getFileName().toString()).toList());
+            MultiClassSegmenter.Result r = seg.segment(NiftiReader.read(in).img(), Progress.NONE);
+            NiftiVolume labels = NiftiReader.read(out.resolve("ct_labels.nii.gz"));
+            assertArrayEquals(new int[] {24, 20, 5}, new int[] {labels.width(), labels.height(), labels.depth()});
+            byte[] want = InfectionSegmenter.bytes(r.labels());
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], labels.data()[i], 0f, "label " + i);
+            }
+            assertArrayEquals(InfectionSegmenter.floats(r.probabilities().get(LesionClasses.GGO)),
+                    NiftiReader.read(out.resolve("ct_ggo_prob.nii.gz")).data());
+            assertEquals(24L * 20 * 5, w.pixels());
+            assertEquals(w.pixels(), java.util.Arrays.stream(w.classPixels()).sum());
+        }
+    }
+
+    @Test
+    void aMultiClassOutputThatCannotBeWrittenLeavesNoneOfTheOthers() throws Exception {
+        Path in = ctVolume("ct.nii.gz", 3);
+        Path png = dir.resolve("s1.png");
+        ImageFiles.writePng8(png, InfectionSegmenter.bytes(slice(40, 30, 1)), 40, 30);
+        try (NetworkModel<InfNet> inf = ModelKind.INFNET.load(TestModels.randomTiny(dir.resolve("inf")), Device.cpu());
+                NetworkModel<MultiClassUNet> mc = ModelKind.UNET.load(TestModels.randomTinyUNet(dir.resolve("mc")), Device.cpu())) {
+            var job = new FileSegmentation<>(new MultiClassSegmenter(inf, mc, MultiClassSegmenter.Options.DEFAULT));
+            for (String blocked : new String[] {"ct_labels.nii.gz", "ct_consolidation_prob.nii.gz",
+                    "s1_labels.png", "s1_ggo_prob.tif"}) {
+                Path input = blocked.startsWith("ct") ? in : png;
+                Path out = dir.resolve("out-" + blocked);
+                Files.createDirectories(out.resolve(blocked).resolve("in-the-way")); // a folder where the file goes
+                java.io.IOException e = assertThrows(java.io.IOException.class,
+                        () -> job.segment(input, out, List.of(input), Progress.NONE));
+                assertTrue(e.getMessage().contains(blocked), e.getMessage());
+                try (java.util.stream.Stream<Path> left = Files.list(out)) {
+                    assertEquals(List.of(out.resolve(blocked)), left.toList(), "only the folder in the way is left");
+                }
+            }
         }
     }
 }

@@ -20,12 +20,13 @@ import org.infnet.image.HuWindow;
 import org.infnet.io.ImageFiles;
 import org.infnet.io.SafeTensors;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
 import org.infnet.model.InferenceEngine;
 import org.infnet.model.ModelDescriptor;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
-import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.onnx.OnnxNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class OnnxEngineTest {
     void bundledInfNetOnDoctorSlicesMatchesPytorch() throws IOException {
         assumeTrue(Files.isDirectory(DOCTOR), "COVID-SemiSeg not present at " + DOCTOR.toAbsolutePath());
         List<UnitSlice> batch = slices(DOCTOR, "0.jpg", "12.jpg", "25.jpg", "40.jpg");
-        try (InfNetModel m = InfNetModel.loadResource("/models/" + ModelLocator.DEFAULT, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.loadResource("/models/" + ModelLocator.DEFAULT, Device.cpu())) {
             m.freeze();
             SlicePredictor torch = new SlicePredictor(m, InferenceEngine.PYTORCH);
             SlicePredictor onnx = new SlicePredictor(m, InferenceEngine.ONNX);
@@ -103,8 +104,8 @@ class OnnxEngineTest {
     void bundledMultiClassOnRealSlicesMatchesPytorch() throws IOException {
         assumeTrue(Files.isDirectory(MULTI), "COVID-SemiSeg not present at " + MULTI.toAbsolutePath());
         List<UnitSlice> batch = slices(MULTI, "0.jpg", "1.jpg", "10.jpg");
-        try (InfNetModel prior = InfNetModel.loadResource("/models/" + ModelLocator.DEFAULT, Device.cpu());
-                MultiClassModel m = MultiClassModel.loadResource("/models/" + ModelLocator.DEFAULT_MULTICLASS,
+        try (NetworkModel<InfNet> prior = ModelKind.INFNET.loadResource("/models/" + ModelLocator.DEFAULT, Device.cpu());
+                NetworkModel<MultiClassUNet> m = ModelKind.UNET.loadResource("/models/" + ModelLocator.DEFAULT_MULTICLASS,
                         Device.cpu())) {
             prior.freeze();
             m.freeze();
@@ -132,7 +133,7 @@ class OnnxEngineTest {
         Path folder = TestModels.randomTiny(dir.resolve("m"));
         Path onnxFile = folder.resolve(NetworkModel.ONNX_FILE);
         String key;
-        try (InfNetModel m = InfNetModel.load(folder, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.load(folder, Device.cpu())) {
             key = m.onnx().metadata().get(OnnxNetwork.KEY);
         }
         assertTrue(Files.isRegularFile(onnxFile), "model.onnx written beside the weights");
@@ -143,19 +144,19 @@ class OnnxEngineTest {
         assertTrue(key.startsWith("sha256=") && key.contains("side=64"), key);
         FileTime written = FileTime.fromMillis(1_000_000L);
         Files.setLastModifiedTime(onnxFile, written);
-        try (InfNetModel m = InfNetModel.load(folder, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.load(folder, Device.cpu())) {
             assertEquals(key, m.onnx().metadata().get(OnnxNetwork.KEY));
         }
         assertEquals(written, Files.getLastModifiedTime(onnxFile), "a fresh model.onnx is reused, not rewritten");
         // new weights in the folder: the file is stale and made again
-        try (InfNetModel m = InfNetModel.load(folder, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.load(folder, Device.cpu())) {
             Map<String, SafeTensors.Tensor> w = m.weights();
             String name = w.keySet().stream().filter(k -> k.endsWith("conv5.bias")).findFirst().orElseThrow();
             w.get(name).data()[0] += 1f;
             m.setWeights(w, "test");
             m.save(folder, m.descriptor());
         }
-        try (InfNetModel m = InfNetModel.load(folder, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.load(folder, Device.cpu())) {
             assertNotEquals(key, m.onnx().metadata().get(OnnxNetwork.KEY));
         }
         assertNotEquals(written, Files.getLastModifiedTime(onnxFile), "a stale model.onnx is regenerated");
@@ -165,7 +166,7 @@ class OnnxEngineTest {
     void weightsSetAfterLoadingAreWhatOnnxRuns() throws IOException {
         Path folder = TestModels.randomTiny(dir.resolve("m"));
         List<UnitSlice> batch = List.of(new UnitSlice(ramp(64 * 64), 64, 64));
-        try (InfNetModel m = InfNetModel.load(folder, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.load(folder, Device.cpu())) {
             SlicePredictor onnx = new SlicePredictor(m, InferenceEngine.ONNX);
             float[] before = onnx.predict(batch, false).get(0).probability();
             Map<String, SafeTensors.Tensor> w = m.weights();

@@ -40,7 +40,7 @@ class StreamsTest {
      * as a network would take some time (the streams take batches in turn, so a stream that found no work left
      * would not show up).
      */
-    private static final class Identity implements InfectionSegmenter.BatchPredictor {
+    private static final class Identity implements Predictor<SlicePrediction> {
         final Set<String> threads = ConcurrentHashMap.newKeySet();
 
         @Override
@@ -63,7 +63,7 @@ class StreamsTest {
         return b;
     }
 
-    private static InfectionSegmenter.Result run(InfectionSegmenter.BatchPredictor p, int streams, Progress progress) {
+    private static InfectionSegmenter.Result run(Predictor<SlicePrediction> p, int streams, Progress progress) {
         return new InfectionSegmenter(p, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2).withStreams(streams))
                 .segment(ArrayImgs.unsignedBytes(stack(), W, H, D), progress);
     }
@@ -87,7 +87,7 @@ class StreamsTest {
     }
 
     /** A float stack filled slice by slice on another thread, 10 ms a slice, as a file being read. */
-    private static final class Filling implements InfectionSegmenter.SlicesReady {
+    private static final class Filling implements SlicesReady {
         final float[] hu = new float[W * H * D];
         private int filled;
         volatile long finished;
@@ -242,15 +242,21 @@ class StreamsTest {
         return files;
     }
 
+    /** {@link FileSegmentation#groups} of the files' paths. */
+    private static List<List<Path>> groups(List<Path> files, int size) {
+        return FileSegmentation.groups(files.stream().map(org.infnet.io.InputFile::of).toList(), size).stream()
+                .map(g -> g.stream().map(org.infnet.io.InputFile::path).toList()).toList();
+    }
+
     @Test
     void filesAreGroupedInRunsOfTheBatchSizeAndVolumesAlone() {
         List<Path> files = new ArrayList<>();
         for (String n : List.of("a.png", "b.png", "c.png", "v.nii.gz", "d.png", "e.tif", "f.png", "g.png", "h.png")) {
             files.add(Path.of(n));
         }
-        List<List<Path>> g = FileSegmentation.groups(files, 4);
+        List<List<Path>> g = groups(files, 4);
         assertEquals(List.of(files.subList(0, 3), files.subList(3, 4), files.subList(4, 8), files.subList(8, 9)), g);
-        assertEquals(files.stream().map(List::of).toList(), FileSegmentation.groups(files, 1));
+        assertEquals(files.stream().map(List::of).toList(), groups(files, 1));
     }
 
     @Test
@@ -267,10 +273,10 @@ class StreamsTest {
         for (int streams : new int[] {1, 2}) {
             List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
             Identity id = new Identity();
-            FileSegmentation job = new FileSegmentation(new InfectionSegmenter(batch -> {
+            var job = new FileSegmentation<>(new InfectionSegmenter(batch -> {
                 batches.add(batch.size());
                 return id.predict(batch);
-            }, InfectionSegmenter.Options.DEFAULT), false);
+            }, InfectionSegmenter.Options.DEFAULT.withEdges(false)));
             Path together = dir.resolve("together" + streams + hu);
             job.segmentAll(files, together, files, streams, (f, w) -> { });
             assertEquals(List.of(1, 1, 1, 4), batches.stream().sorted().toList(), "batch sizes, " + streams + " streams");
@@ -298,8 +304,8 @@ class StreamsTest {
         Path tif = dir.resolve("stack.tif");
         new FileSaver(new ImagePlus("stack", st)).saveAsTiffStack(tif.toString());
         Identity id = new Identity();
-        FileSegmentation job = new FileSegmentation(new InfectionSegmenter(id,
-                new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2)), false); // one stream in its own options
+        var job = new FileSegmentation<>(new InfectionSegmenter(id,
+                new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2).withEdges(false))); // one stream in its own options
         job.segmentAll(List.of(tif), dir.resolve("out"), List.of(tif), 2, (f, w) -> { });
         assertEquals(2, id.threads.stream().filter(t -> t.startsWith("infnet-segment")).count(), "ran on " + id.threads);
     }
@@ -308,7 +314,8 @@ class StreamsTest {
     void segmentAllWritesEveryFileAndReportsInInputOrder() throws IOException {
         Path in = dir.resolve("in");
         List<Path> files = pngSlices(in, 6, k -> W);
-        FileSegmentation job = new FileSegmentation(new InfectionSegmenter(new Identity(), InfectionSegmenter.Options.DEFAULT), false);
+        var job = new FileSegmentation<>(new InfectionSegmenter(new Identity(),
+                InfectionSegmenter.Options.DEFAULT.withEdges(false)));
         Path out = dir.resolve("out");
         List<Path> seen = new ArrayList<>();
         job.segmentAll(files, out, files, 3, (f, w) -> {

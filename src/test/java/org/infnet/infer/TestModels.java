@@ -4,10 +4,12 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelDescriptor;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.Res2NetConfig;
 import org.infnet.nn.UNetConfig;
 
@@ -23,7 +25,7 @@ public final class TestModels {
     public static Path randomCompact(Path dir) throws IOException {
         Engine.getInstance().setRandomSeed(7);
         ModelDescriptor d = ModelDescriptor.create("test-random", InfNetConfig.COMPACT);
-        try (InfNetModel m = InfNetModel.create(d, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.create(d, Device.cpu())) {
             m.save(dir, d);
         }
         return dir;
@@ -51,7 +53,7 @@ public final class TestModels {
         ModelDescriptor c = ModelDescriptor.create("test-random-" + config.architecture() + "-" + side, config);
         ModelDescriptor d = new ModelDescriptor(c.format(), c.name(), c.network(), side, c.normalisation(), c.input(),
                 c.outputs(), c.weights(), c.provenance(), c.validation());
-        try (InfNetModel m = InfNetModel.create(d, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.create(d, Device.cpu())) {
             m.save(dir, d);
         }
         return dir;
@@ -61,7 +63,7 @@ public final class TestModels {
     public static Path randomTinyUNet(Path dir) throws IOException {
         Engine.getInstance().setRandomSeed(7);
         ModelDescriptor d = ModelDescriptor.create("tiny-unet", TINY_UNET).withInputSize(32);
-        try (MultiClassModel m = MultiClassModel.create(d, Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> m = ModelKind.UNET.create(d, Device.cpu())) {
             m.save(dir, d);
         }
         return dir;

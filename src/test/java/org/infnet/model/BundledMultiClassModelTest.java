@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import java.io.IOException;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.UNetConfig;
 import org.junit.jupiter.api.Test;
 
@@ -15,12 +16,12 @@ class BundledMultiClassModelTest {
     @Test
     void bundledMultiClassModelLoadsByName() throws IOException {
         assertTrue(ModelLocator.available().contains(ModelLocator.DEFAULT_MULTICLASS), ModelLocator.available().toString());
-        try (MultiClassModel m = ModelLocator.openMultiClass(null, Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> m = ModelLocator.open(ModelKind.UNET, null, Device.cpu())) {
             assertEquals(UNetConfig.COMPACT, m.descriptor().unet());
             assertTrue(m.descriptor().validation().containsKey("cv.ggo.meanDic"));
             assertTrue(m.descriptor().validation().containsKey("cv.consolidation.meanDic"));
         }
-        IOException e = assertThrows(IOException.class, () -> ModelLocator.open(ModelLocator.DEFAULT_MULTICLASS, Device.cpu()));
+        IOException e = assertThrows(IOException.class, () -> ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT_MULTICLASS, Device.cpu()));
         assertTrue(e.getMessage().contains("not an Inf-Net"), e.getMessage());
     }
 }

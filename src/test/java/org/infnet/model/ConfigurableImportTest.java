@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.infnet.nn.InfNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +53,7 @@ class ConfigurableImportTest {
         assertEquals(64, r.descriptor().inputSize());
         assertTrue(r.dropped().stream().allMatch(s -> s.endsWith(".num_batches_tracked")), r.dropped().toString());
         for (boolean frozen : new boolean[] {false, true}) {
-            try (InfNetModel m = InfNetModel.load(dir.resolve("out"), Device.cpu())) {
+            try (NetworkModel<InfNet> m = ModelKind.INFNET.load(dir.resolve("out"), Device.cpu())) {
                 if (frozen) {
                     m.freeze();
                 }

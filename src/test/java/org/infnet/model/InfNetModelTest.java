@@ -43,12 +43,12 @@ class InfNetModelTest {
     }
 
     /** All five outputs, in evaluation mode, on a fixed 64x64 input. */
-    private static float[][] outputs(InfNetModel model) {
+    private static float[][] outputs(NetworkModel<InfNet> model) {
         return outputs(model, false);
     }
 
     /** All five outputs on the fixed input, through the plain store or the model's own (channels-last) one. */
-    private static float[][] outputs(InfNetModel model, boolean modelStore) {
+    private static float[][] outputs(NetworkModel<InfNet> model, boolean modelStore) {
         try (NDManager m = model.manager().newSubManager()) {
             Engines.disableGradientRecording();
             NDArray x = m.create(input(64), InfNet.inputShape(1, 64));
@@ -68,7 +68,7 @@ class InfNetModelTest {
         ModelDescriptor d = ModelDescriptor.create("round-trip", InfNetConfig.COMPACT)
                 .with(Map.of("note", "test"), Map.of("meanDic", 0.5));
         Engine.getInstance().setRandomSeed(17);
-        try (InfNetModel a = InfNetModel.create(d, Device.cpu())) {
+        try (NetworkModel<InfNet> a = ModelKind.INFNET.create(d, Device.cpu())) {
             // make the running statistics non-trivial too
             a.parameters().forEach((k, p) -> {
                 if (k.endsWith("running_var")) {
@@ -80,7 +80,7 @@ class InfNetModelTest {
             assertTrue(Files.isRegularFile(folder.resolve(d.weights())));
             Map<String, SafeTensors.Tensor> wa = a.weights();
             float[][] oa = outputs(a);
-            try (InfNetModel b = InfNetModel.load(folder, Device.cpu())) {
+            try (NetworkModel<InfNet> b = ModelKind.INFNET.load(folder, Device.cpu())) {
                 ModelDescriptor e = b.descriptor();
                 assertEquals(d.toJson(), e.toJson());
                 assertEquals(d.format(), e.format());
@@ -109,7 +109,7 @@ class InfNetModelTest {
                 }
             }
             // a different random network gives different outputs (the comparison above is not vacuous)
-            try (InfNetModel c = InfNetModel.create(d, Device.cpu())) {
+            try (NetworkModel<InfNet> c = ModelKind.INFNET.create(d, Device.cpu())) {
                 assertNotEquals(Arrays.toString(oa[InfNet.MAP2]), Arrays.toString(outputs(c)[InfNet.MAP2]));
             }
         }
@@ -118,8 +118,8 @@ class InfNetModelTest {
     @Test
     void frozenModelServesChannelsLastCopiesThatFollowNewWeights() throws IOException {
         Engine.getInstance().setRandomSeed(5);
-        try (InfNetModel a = InfNetModel.create(ModelDescriptor.create("a", TINY), Device.cpu());
-                InfNetModel b = InfNetModel.create(ModelDescriptor.create("b", TINY), Device.cpu())) {
+        try (NetworkModel<InfNet> a = ModelKind.INFNET.create(ModelDescriptor.create("a", TINY), Device.cpu());
+                NetworkModel<InfNet> b = ModelKind.INFNET.create(ModelDescriptor.create("b", TINY), Device.cpu())) {
             float[][] plain = outputs(a);
             float[][] copies = outputs(a, true);
             long before = a.manager().getManagedArrays().size();
@@ -159,14 +159,14 @@ class InfNetModelTest {
     private Path saveTiny(String name) throws IOException {
         Path folder = dir.resolve(name);
         ModelDescriptor d = ModelDescriptor.create(name, TINY);
-        try (InfNetModel m = InfNetModel.create(d, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.create(d, Device.cpu())) {
             m.save(folder, d);
         }
         return folder;
     }
 
     private static IOException loadFails(Path folder) {
-        return assertThrows(IOException.class, () -> InfNetModel.load(folder, Device.cpu()).close());
+        return assertThrows(IOException.class, () -> ModelKind.INFNET.load(folder, Device.cpu()).close());
     }
 
     private static void assertMentions(IOException e, String... parts) {
@@ -223,7 +223,7 @@ class InfNetModelTest {
     @Test
     void missingBundledModelIsReported() {
         IOException e = assertThrows(IOException.class,
-                () -> InfNetModel.loadResource("/models/no-such-model", Device.cpu()).close());
+                () -> ModelKind.INFNET.loadResource("/models/no-such-model", Device.cpu()).close());
         assertMentions(e, "/models/no-such-model/model.json", "no such bundled model");
     }
 }

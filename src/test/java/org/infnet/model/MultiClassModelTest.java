@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.infnet.io.SafeTensors;
+import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.UNetConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +39,12 @@ class MultiClassModelTest {
         return x;
     }
 
-    private static float[] logits(MultiClassModel model, int side) {
+    private static float[] logits(NetworkModel<MultiClassUNet> model, int side) {
         try (NDManager m = model.manager().newSubManager()) {
             Engines.disableGradientRecording();
-            NDArray x = model.encode(m, List.of(ramp(side * side, 0)), List.of(ramp(side * side, 1)), side);
+            NDArray x = UNetInput.encode(model.descriptor(), m, List.of(ramp(side * side, 0)), List.of(ramp(side * side, 1)), side);
             assertEquals(new Shape(1, 6, side, side), x.getShape());
-            NDArray y = model.logits(m, x);
+            NDArray y = UNetInput.logits(model, m, x);
             assertEquals(new Shape(1, 3, side, side), y.getShape());
             return y.toFloatArray();
         }
@@ -54,7 +56,7 @@ class MultiClassModelTest {
         ModelDescriptor d = ModelDescriptor.create("unet-round-trip", UNetConfig.COMPACT)
                 .with(Map.of("note", "test"), Map.of("meanDic", 0.25));
         Engine.getInstance().setRandomSeed(23);
-        try (MultiClassModel a = MultiClassModel.create(d, Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> a = ModelKind.UNET.create(d, Device.cpu())) {
             a.parameters().forEach((k, p) -> {
                 if (k.endsWith("running_var")) {
                     p.getArray().addi(0.25f);
@@ -63,8 +65,8 @@ class MultiClassModelTest {
             a.save(folder, d);
             float[] before = logits(a, 32);
             Map<String, SafeTensors.Tensor> wa = a.weights();
-            assertTrue(MultiClassModel.isUNetFolder(folder));
-            try (MultiClassModel b = MultiClassModel.load(folder, Device.cpu())) {
+            assertTrue(ModelKind.UNET.isFolderOf(folder));
+            try (NetworkModel<MultiClassUNet> b = ModelKind.UNET.load(folder, Device.cpu())) {
                 ModelDescriptor e = b.descriptor();
                 assertEquals(UNetConfig.COMPACT, e.unet());
                 assertNull(e.network());
@@ -91,15 +93,15 @@ class MultiClassModelTest {
         assertEquals("infnet-compact", back.architecture());
         // a U-Net descriptor cannot build an Inf-Net and vice versa
         assertThrows(IllegalArgumentException.class,
-                () -> InfNetModel.create(ModelDescriptor.create("u", UNetConfig.COMPACT), Device.cpu()).close());
-        assertThrows(IllegalArgumentException.class, () -> MultiClassModel.create(inf, Device.cpu()).close());
+                () -> ModelKind.INFNET.create(ModelDescriptor.create("u", UNetConfig.COMPACT), Device.cpu()).close());
+        assertThrows(IllegalArgumentException.class, () -> ModelKind.UNET.create(inf, Device.cpu()).close());
         // an Inf-Net folder is refused by the U-Net loader
         Path folder = dir.resolve("inf");
-        try (InfNetModel m = InfNetModel.create(inf, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.create(inf, Device.cpu())) {
             m.save(folder, inf);
         }
-        assertFalse(MultiClassModel.isUNetFolder(folder));
-        IOException e = assertThrows(IOException.class, () -> MultiClassModel.load(folder, Device.cpu()).close());
+        assertFalse(ModelKind.UNET.isFolderOf(folder));
+        IOException e = assertThrows(IOException.class, () -> ModelKind.UNET.load(folder, Device.cpu()).close());
         assertTrue(e.getMessage().contains("not a multi-class U-Net"), e.getMessage());
     }
 

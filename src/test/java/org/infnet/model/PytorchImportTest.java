@@ -25,6 +25,7 @@ import org.infnet.io.torch.TorchTensor;
 import org.infnet.io.torch.TorchWriter;
 import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.ReferenceNames;
 import org.infnet.nn.ReferenceTable;
 import org.infnet.nn.UNetConfig;
@@ -174,14 +175,14 @@ class PytorchImportTest {
                 assertArrayEquals(tensor(r).data(), w.get(r.name()).data(), r.name());
             }
         }
-        try (MultiClassModel m = MultiClassModel.load(out, Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> m = ModelKind.UNET.load(out, Device.cpu())) {
             assertEquals(110, m.parameters().size());
             ReferenceTable.Row r = unet.rows().stream()
                     .filter(x -> x.name().equals("up2.conv.double_conv.4.running_mean")).findFirst().orElseThrow();
             assertArrayEquals(tensor(r).data(), m.parameters().get(r.name()).getArray().toFloatArray());
         }
         // the folder is not an Inf-Net, and says so
-        IOException e = assertThrows(IOException.class, () -> InfNetModel.load(out, Device.cpu()).close());
+        IOException e = assertThrows(IOException.class, () -> ModelKind.INFNET.load(out, Device.cpu()).close());
         assertTrue(e.getMessage().contains("multi-class U-Net"), e.getMessage());
     }
 
@@ -228,7 +229,7 @@ class PytorchImportTest {
                 assertArrayEquals(tensor(r).data(), w.get(r.name()).data(), r.name());
             }
         }
-        try (InfNetModel m = InfNetModel.load(out, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.load(out, Device.cpu())) {
             assertEquals(networkNames.size(), m.parameters().size());
         }
         // a second import into the same folder is refused

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.infnet.image.Resampling;
+import org.infnet.nn.InfNet;
 
 /**
  * Developer main (not a test): compares the five maps of a model folder imported from
@@ -31,7 +32,7 @@ public final class PytorchRoundTrip {
         float[] ref = RoundTripCheck.f32(rt.resolve("maps.f32"));
         String[] names = {"map5", "map4", "map3", "map2", "edge"};
         int status;
-        try (InfNetModel m = InfNetModel.load(model, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.load(model, Device.cpu())) {
             m.freeze();
             System.out.println("model " + m.descriptor().name() + ", source_sha256 "
                     + m.descriptor().provenance().get("source_sha256") + " (python: " + info.get("sha256").getAsString() + ")");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.infnet.image.Resampling;
+import org.infnet.nn.MultiClassUNet;
 
 /**
  * Developer main (not a test): compares the logits of a U-Net model folder imported from {@code
@@ -30,7 +31,7 @@ public final class UNetRoundTrip {
         float[] ref = RoundTripCheck.f32(rt.resolve("logits.f32"));
         String[] names = {"background", "GGO", "consolidation"};
         int status;
-        try (MultiClassModel m = MultiClassModel.load(model, Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> m = ModelKind.UNET.load(model, Device.cpu())) {
             m.freeze();
             System.out.println("model " + m.descriptor().name() + ", source_sha256 "
                     + m.descriptor().provenance().get("source_sha256") + " (python: " + info.get("sha256").getAsString() + ")");
@@ -40,7 +41,7 @@ public final class UNetRoundTrip {
                     info.get("prior_height").getAsInt(), side, side);
             try (NDManager nd = m.manager().newSubManager()) {
                 long t0 = System.nanoTime();
-                NDArray logits = m.logits(nd, m.encode(nd, List.of(s), List.of(p), side));
+                NDArray logits = UNetInput.logits(m, nd, UNetInput.encode(m.descriptor(), nd, List.of(s), List.of(p), side));
                 float[] got = logits.toFloatArray();
                 System.out.printf(Locale.ROOT, "forward %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 int plane = side * side;

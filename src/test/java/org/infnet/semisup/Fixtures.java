@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.infnet.io.ImageFiles;
 import org.infnet.image.Resampling;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.TinyNets;
 import org.infnet.train.data.Sample;
 
@@ -25,7 +27,7 @@ final class Fixtures {
     static Path tinyModel(Path dir) throws IOException {
         Engine.getInstance().setRandomSeed(5);
         ModelDescriptor d = TinyNets.descriptor(TinyNets.TINY);
-        try (InfNetModel m = InfNetModel.create(d, Device.cpu())) {
+        try (NetworkModel<InfNet> m = ModelKind.INFNET.create(d, Device.cpu())) {
             m.save(dir, d);
         }
         return dir;

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.infnet.io.SafeTensors;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.data.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,7 +37,7 @@ class CheckpointResumeTest {
         List<Sample> val = TinyNets.discs(1, 22);
         Engine.getInstance().setRandomSeed(9);
         TrainConfig cfg = TinyNets.config(EPOCHS, BATCH, 2e-3f, 4);
-        try (InfNetModel model = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             return EpochLog.parseAll(new Trainer<>(new InfNetObjective(model), cfg, train, val, out, listener).run());
         }
     }
@@ -89,7 +91,7 @@ class CheckpointResumeTest {
         List<EpochLog> hb;
         List<Sample> train = TinyNets.discs(8, 21);
         List<Sample> val = TinyNets.discs(1, 22);
-        try (InfNetModel model = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             hb = EpochLog.parseAll(new Trainer<>(new InfNetObjective(model), TinyNets.config(EPOCHS, BATCH, 2e-3f, 4), train,
                     val, b, log).run());
         }
@@ -130,7 +132,7 @@ class CheckpointResumeTest {
 
         // and the weights did move from the shared initialisation (a no-op trainer would also "match")
         Engine.getInstance().setRandomSeed(9);
-        try (InfNetModel init = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
+        try (NetworkModel<InfNet> init = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             String k = "resnet.conv1.0.weight";
             assertTrue(wa.containsKey(k), wa.keySet().toString());
             assertFalse(java.util.Arrays.equals(wa.get(k).data(), init.weights().get(k).data()));

@@ -20,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.InputEncoder;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.data.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,7 +54,7 @@ class GradientLifetimeTest {
         return keep;
     }
 
-    private static Map<String, float[]> gradients(InfNetModel model, List<Sample> batch, boolean churn)
+    private static Map<String, float[]> gradients(NetworkModel<InfNet> model, List<Sample> batch, boolean churn)
             throws InterruptedException {
         Map<String, float[]> out = new LinkedHashMap<>();
         List<ByteBuffer> garbage = null;
@@ -94,7 +96,7 @@ class GradientLifetimeTest {
     void networkAndLossGradientsSurviveGarbageCollectionBeforeBackward() throws Exception {
         List<Sample> batch = TinyNets.discs(2, 31);
         Engine.getInstance().setRandomSeed(3);
-        try (InfNetModel model = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             Map<String, float[]> calm = gradients(model, batch, false);
             Map<String, float[]> churned = gradients(model, batch, true);
             assertEquals(calm.keySet(), churned.keySet());

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.infnet.model.ModelDescriptor;
-import org.infnet.model.MultiClassModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.MultiClassUNet;
 import org.infnet.nn.UNetConfig;
 import org.infnet.train.data.MultiClassSample;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +95,7 @@ class MultiClassTrainingTest {
         List<MultiClassSample> train = lesions(6, 3);
         Engine.getInstance().setRandomSeed(11);
         Path out = dir.resolve("run");
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.ADAM, 0.7f), config(40), train, train.subList(0, 2), out,
                     TrainingListener.NONE).run();
             MultiClassObjective.Scores v = MultiClassObjective.validate(model, train, 3);
@@ -121,14 +123,14 @@ class MultiClassTrainingTest {
         List<MultiClassSample> train = lesions(4, 8);
         Map<String, float[]> straight = new java.util.HashMap<>();
         Engine.getInstance().setRandomSeed(13);
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.SGD, 0.7f), config(3), train, List.of(), dir.resolve("a"),
                     TrainingListener.NONE).run();
             model.weights().forEach((k, t) -> straight.put(k, t.data()));
         }
         Path b = dir.resolve("b");
         Engine.getInstance().setRandomSeed(13);
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             // cancelled after the third step (second epoch, first step): a checkpoint is written
             int[] steps = {0};
             new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.SGD, 0.7f), config(3), train, List.of(), b, new TrainingListener() {
@@ -144,7 +146,7 @@ class MultiClassTrainingTest {
             }).run();
         }
         Engine.getInstance().setRandomSeed(99); // the resumed run's initial weights are replaced by the checkpoint
-        try (MultiClassModel model = MultiClassModel.create(descriptor(), Device.cpu())) {
+        try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(descriptor(), Device.cpu())) {
             new Trainer<>(new MultiClassObjective(model, Optimiser.Kind.SGD, 0.7f), config(3), train, List.of(), b,
                     TrainingListener.NONE).run();
             model.weights().forEach((k, t) -> {

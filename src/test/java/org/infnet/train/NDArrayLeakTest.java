@@ -15,7 +15,9 @@ import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.Progress;
 import org.infnet.infer.TestModels;
 import org.infnet.image.HuWindow;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.data.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,7 +50,7 @@ class NDArrayLeakTest {
 
     @Test
     void segmentingSlicesLeavesNoArrayBehind() throws Exception {
-        try (InfNetModel model = InfNetModel.load(TestModels.randomCompact(dir.resolve("m")), Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.load(TestModels.randomCompact(dir.resolve("m")), Device.cpu())) {
             model.freeze();
             InfectionSegmenter seg = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 2));
             float[] hu = new float[40 * 30 * 3];
@@ -75,7 +77,7 @@ class NDArrayLeakTest {
     void trainingStepsAndValidationLeaveNoArrayBehind() {
         List<Sample> samples = TinyNets.discs(3, 2);
         Engine.getInstance().setRandomSeed(3);
-        try (InfNetModel model = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu());
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu());
                 Adam adam = new Adam(model.parameters(), 1e-3f, 0.5f)) {
             InfNetObjective.benchmarkStep(model, adam, samples.subList(0, 2), TinyNets.SIDE, TinyNets.SIDE);
             InfNetObjective.validate(model, samples, 2);
@@ -100,7 +102,7 @@ class NDArrayLeakTest {
     void aTrainingRunLeavesNoArrayBehind() throws Exception {
         List<Sample> samples = TinyNets.discs(4, 9);
         Engine.getInstance().setRandomSeed(4);
-        try (InfNetModel model = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             int inModel = model.manager().getManagedArrays().size();
             int inSystem = systemArrays();
             new Trainer<>(new InfNetObjective(model), TinyNets.config(1, 2, 1e-3f, 1), samples.subList(0, 3), samples.subList(3, 4),

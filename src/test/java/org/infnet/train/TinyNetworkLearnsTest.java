@@ -8,7 +8,9 @@ import ai.djl.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.train.data.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,7 +30,7 @@ class TinyNetworkLearnsTest {
         float lr = Float.parseFloat(System.getProperty("tiny.lr", "1e-2"));
         List<Sample> train = TinyNets.discs(8, 11);
         Engine.getInstance().setRandomSeed(5);
-        try (InfNetModel model = InfNetModel.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
+        try (NetworkModel<InfNet> model = ModelKind.INFNET.create(TinyNets.descriptor(TinyNets.TINY), Device.cpu())) {
             long t0 = System.nanoTime();
             List<EpochLog> h = EpochLog.parseAll(new Trainer<>(new InfNetObjective(model), TinyNets.config(epochs,
                     Integer.getInteger("tiny.batch", 4), lr, Integer.getInteger("tiny.decay", 30), 3), train, List.of(),

@@ -13,7 +13,10 @@ import org.infnet.cli.Args;
 import org.infnet.infer.SlicePredictor;
 import org.infnet.infer.UnitSlice;
 import org.infnet.engine.NativeHeap;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.model.InferenceEngine;
 import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.ModelLocator;
@@ -89,7 +92,7 @@ public final class BenchCli {
         }
         List<String> figures = new ArrayList<>();
         for (String spec : specs) {
-            try (InfNetModel m = open(spec)) {
+            try (NetworkModel<InfNet> m = open(spec)) {
                 long params = m.parameters().values().stream().filter(p -> !p.getName().startsWith("running"))
                         .mapToLong(p -> p.getArray().size()).sum();
                 double gmacs = MacCount.of(m.net().config(), 352)[1] / 1e9;
@@ -167,10 +170,10 @@ public final class BenchCli {
     }
 
     /** The model named by {@code spec}: {@code arch:ARCH} for a random network, else a name or folder. */
-    static InfNetModel open(String spec) throws IOException {
+    static NetworkModel<InfNet> open(String spec) throws IOException {
         return spec.startsWith("arch:")
-                ? InfNetModel.create(spec.substring(5), InfNetConfig.preset(spec.substring(5)), Device.cpu())
-                : ModelLocator.open(spec, Device.cpu());
+                ? ModelKind.INFNET.create(ModelDescriptor.create(spec.substring(5), InfNetConfig.preset(spec.substring(5))), Device.cpu())
+                : ModelLocator.open(ModelKind.INFNET, spec, Device.cpu());
     }
 
     /** {@code --engine onnx,pytorch}: the engines to measure, in order ({@code def} when not given). */

@@ -18,8 +18,9 @@ import org.infnet.model.InferenceEngine;
 import org.infnet.infer.Progress;
 import org.infnet.image.HuWindow;
 import org.infnet.engine.NativeHeap;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.ModelLocator;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.phantom.PhantomGenerator;
 import org.infnet.phantom.PhantomVolume;
 
@@ -64,7 +65,7 @@ final class RssBench {
         long pauseMs = a.integer("pause", 0);
         PhantomVolume v = new PhantomGenerator(5).volume(PhantomGenerator.Params.defaults(), 8, 5.0);
         int plane = v.width() * v.height();
-        try (InfNetModel model = BenchCli.open(a.get("model", ModelLocator.DEFAULT))) {
+        try (NetworkModel<InfNet> model = BenchCli.open(a.get("model", ModelLocator.DEFAULT))) {
             InferenceEngine engine = BenchCli.engines(a, InferenceEngine.DEFAULT.id()).get(0);
             out.println("engine: " + engine.id());
             if (engine == InferenceEngine.PYTORCH) {

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import org.infnet.cli.Args;
 import org.infnet.image.HuWindow;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.nn.InfNetConfig;
 import org.infnet.phantom.PhantomGenerator;
 import org.infnet.phantom.PhantomSlice;
@@ -44,7 +47,7 @@ final class TrainBench {
         out.println("arch,side,batch,median_s_per_step,min_s_per_step,images_per_s,loss_first,loss_last");
         List<String> figures = new ArrayList<>();
         for (String arch : archs) {
-            try (InfNetModel model = InfNetModel.create(arch, InfNetConfig.preset(arch), Device.cpu());
+            try (NetworkModel<InfNet> model = ModelKind.INFNET.create(ModelDescriptor.create(arch, InfNetConfig.preset(arch)), Device.cpu());
                     Adam adam = new Adam(model.parameters(), base.learningRate(), base.clip())) {
                 double iteration = 0;
                 for (double rate : rates) {

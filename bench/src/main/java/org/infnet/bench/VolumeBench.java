@@ -11,9 +11,10 @@ import org.infnet.io.AtomicFiles;
 import org.infnet.infer.FileSegmentation;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.io.ImageFiles;
-import org.infnet.model.InfNetModel;
 import org.infnet.model.Engines;
 import org.infnet.model.InferenceEngine;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 import org.infnet.onnx.OnnxNetwork;
 import org.infnet.model.ModelLocator;
 import org.infnet.phantom.PhantomGenerator;
@@ -68,7 +69,7 @@ final class VolumeBench {
                 OnnxNetwork.setIntraOpThreads(streams > 1 ? 1 : 0);
             }
             out.println("engine: " + engine.id());
-            try (InfNetModel model = BenchCli.open(spec)) {
+            try (NetworkModel<InfNet> model = BenchCli.open(spec)) {
                 if (engine == InferenceEngine.PYTORCH) {
                     model.freeze();
                 }
@@ -106,11 +107,11 @@ final class VolumeBench {
     }
 
     /** Segments {@code input} (a volume file or a folder of slices) into {@code outDir} as {@code segment} does. */
-    private static void segment(InfNetModel model, InferenceEngine engine, Path input, Path outDir, int batch,
+    private static void segment(NetworkModel<InfNet> model, InferenceEngine engine, Path input, Path outDir, int batch,
             int streams) throws IOException {
         List<Path> files = FileSegmentation.expand(List.of(input));
-        FileSegmentation job = new FileSegmentation(new InfectionSegmenter(model,
-                new InfectionSegmenter.Options(0.5, org.infnet.image.HuWindow.LUNG, batch), engine), false);
+        var job = new FileSegmentation<>(new InfectionSegmenter(model,
+                new InfectionSegmenter.Options(0.5, org.infnet.image.HuWindow.LUNG, batch).withEdges(false), engine));
         job.segmentAll(files, outDir, files, streams, (f, w) -> { });
     }
 

@@ -11,13 +11,15 @@ import org.infnet.analysis.LungSegmentation;
 import org.infnet.analysis.VolumeAnalysis;
 import org.infnet.infer.InfectionSegmenter;
 import org.infnet.infer.MultiClassSegmenter;
+import org.infnet.infer.VolumeSegmenter;
 import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
 import org.infnet.model.InferenceEngine;
 import org.infnet.model.ModelLocator;
-import org.infnet.model.MultiClassModel;
-import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
+import org.infnet.nn.MultiClassUNet;
 
 /**
  * The models of this JVM: loaded on first use and kept for the JVM's life, so that an executor loads them once
@@ -38,8 +40,8 @@ final class Segmenters implements AutoCloseable {
     private static Segmenters current;
 
     private final Key key;
-    private final InfNetModel model;
-    private final MultiClassModel multiModel;
+    private final NetworkModel<InfNet> model;
+    private final NetworkModel<MultiClassUNet> multiModel;
     final VolumeAnalysis analysis;
     /** Model name(s), e.g. {@code infnet-compact} or {@code infnet-compact+multiclass-compact}. */
     final String modelName;
@@ -51,23 +53,24 @@ final class Segmenters implements AutoCloseable {
     private Segmenters(Key key) throws IOException {
         this.key = key;
         Engines.setIntraOpThreads(key.threads());
-        InfNetModel m = null;
-        MultiClassModel mc = null;
+        NetworkModel<InfNet> m = null;
+        NetworkModel<MultiClassUNet> mc = null;
         try {
-            m = ModelLocator.open(key.model(), Device.cpu());
+            m = ModelLocator.open(ModelKind.INFNET, key.model(), Device.cpu());
             m.freeze();
             // the engine the CLI's segment chooses (the model's preference, else the default): the same maps
             InferenceEngine inference = InferenceEngine.resolve(null, m.descriptor());
             InfectionSegmenter seg = new InfectionSegmenter(m,
-                    new InfectionSegmenter.Options(key.threshold(), HuWindow.LUNG, 4), inference);
+                    new InfectionSegmenter.Options(key.threshold(), HuWindow.LUNG, VolumeSegmenter.DEFAULT_BATCH, 1, false),
+                    inference); // one volume is one stream; no edge maps
             MultiClassSegmenter multi = null;
             String name = m.descriptor().name();
             String desc = m.descriptor().toJson();
             if (key.multiClass()) {
                 // the prior of the multi-class model is the job's infection model (the CLI's --prior-model)
-                mc = ModelLocator.openMultiClass(key.multiClassModel(), Device.cpu());
+                mc = ModelLocator.open(ModelKind.UNET, key.multiClassModel(), Device.cpu());
                 mc.freeze();
-                multi = new MultiClassSegmenter(m, mc, new MultiClassSegmenter.Options(HuWindow.LUNG, 4),
+                multi = new MultiClassSegmenter(m, mc, new MultiClassSegmenter.Options(HuWindow.LUNG, VolumeSegmenter.DEFAULT_BATCH),
                         InferenceEngine.resolve(null, mc.descriptor()));
                 name += "+" + mc.descriptor().name();
                 desc += mc.descriptor().toJson();

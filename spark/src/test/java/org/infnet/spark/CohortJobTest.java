@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ij.IJ;
-import ij.ImagePlus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +27,6 @@ import org.infnet.analysis.LungSegmentation;
 import org.infnet.analysis.VolumeAnalysis;
 import org.infnet.analysis.VolumeBurden;
 import org.infnet.cli.Main;
-import org.infnet.image.ImageConversions;
 import org.infnet.io.nifti.NiftiReader;
 import org.infnet.io.nifti.NiftiVolume;
 import org.infnet.phantom.PhantomGenerator;
@@ -243,8 +240,7 @@ class CohortJobTest {
         Path cliOut = dir.resolve("cli");
         assertEquals(0, cli("segment", cts.get(0).toString(), "--output", cliOut.toString(), "--multiclass",
                 "--prior-model", "infnet-compact"));
-        ImagePlus labels = IJ.openImage(cliOut.resolve("ct0_labels.tif").toString());
-        float[] l = ImageConversions.toFloatArray(labels);
+        float[] l = NiftiReader.read(cliOut.resolve("ct0_labels.nii.gz")).data(); // a NIfTI input gives NIfTI labels
         long ggo = 0, cons = 0;
         for (float v : l) {
             ggo += v == 1 ? 1 : 0;

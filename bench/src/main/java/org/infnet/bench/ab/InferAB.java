@@ -25,7 +25,7 @@ public class InferAB {
     ai.djl.engine.Engine.getInstance(); ai.djl.pytorch.jni.JniUtils.setNumThreads(1); Engines.disableGradientRecording();
     {
     PhantomVolume v = new PhantomGenerator(11).volume(PhantomGenerator.Params.defaults().withLesionCount(12), n, 5.0);
-    try (InfNetModel m = ModelLocator.open(ModelLocator.DEFAULT, Device.cpu())) {
+    try (NetworkModel<InfNet> m = ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT, Device.cpu())) {
       m.freeze();
       InfectionSegmenter seg = new InfectionSegmenter(m, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 4));
       InfectionSegmenter.Result[] r = new InfectionSegmenter.Result[1];

@@ -18,8 +18,10 @@ import org.infnet.infer.UnitSlice;
 import org.infnet.io.AtomicFiles;
 import org.infnet.image.HuWindow;
 import org.infnet.model.Engines;
-import org.infnet.model.InfNetModel;
+import org.infnet.model.ModelKind;
 import org.infnet.model.ModelLocator;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 
 /**
  * One build's side of {@link JarAB}, loaded once per jar under test (so it runs against that jar's classes):
@@ -28,7 +30,7 @@ import org.infnet.model.ModelLocator;
  */
 public class JarABRunner implements IntToDoubleFunction {
 
-    private final InfNetModel m;
+    private final NetworkModel<InfNet> m;
     private final SlicePredictor p;
     private final String mode;
     private final List<UnitSlice> batch = new ArrayList<>();
@@ -36,7 +38,7 @@ public class JarABRunner implements IntToDoubleFunction {
 
     public JarABRunner(String mode) throws Exception {
         this.mode = mode;
-        m = ModelLocator.open(ModelLocator.DEFAULT, Device.cpu());
+        m = ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT, Device.cpu());
         m.freeze();
         p = new SlicePredictor(m);
         Random r = new Random(1);
@@ -56,8 +58,8 @@ public class JarABRunner implements IntToDoubleFunction {
                 Path in = Path.of(mode.substring(7));
                 Path out = Files.createTempDirectory("jarab");
                 List<Path> files = FileSegmentation.expand(List.of(in));
-                FileSegmentation job = new FileSegmentation(new InfectionSegmenter(m,
-                        new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 4)), false);
+                var job = new FileSegmentation<>(new InfectionSegmenter(m,
+                        new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 4).withEdges(false)));
                 long t0 = System.nanoTime();
                 job.segmentAll(files, out, files, 2, (f, w) -> { });
                 double s = (System.nanoTime() - t0) / 1e9;

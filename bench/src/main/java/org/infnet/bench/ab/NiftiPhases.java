@@ -2,6 +2,7 @@ package org.infnet.bench.ab;
 
 import java.nio.file.*; import java.util.*;
 import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.image.*; import org.infnet.io.nifti.*; import org.infnet.model.*;
+import org.infnet.nn.InfNet;
 import org.infnet.phantom.*;
 // Times the phases of `segment VOLUME.nii.gz` (FileSegmentation's NIfTI path) one by one on a 300-slice 512x512
 // int16 phantom: read (gunzip + decode), HU -> unit window, network (2 streams x 1 thread, batch 4), probability and
@@ -20,7 +21,7 @@ public class NiftiPhases {
     Path in = PhantomNifti.writeInt16(new PhantomVolume(v.width(), v.height(), depth, v.calibration(), hu, none, none, none),
         dir.resolve("phantom.nii.gz"));
     hu = null; none = null;
-    try (InfNetModel model = ModelLocator.open(ModelLocator.DEFAULT, ai.djl.Device.cpu())) {
+    try (NetworkModel<InfNet> model = ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT, ai.djl.Device.cpu())) {
       Engines.setIntraOpThreads(1);
       model.freeze();
       InfectionSegmenter seg = new InfectionSegmenter(model, new InfectionSegmenter.Options(0.5, HuWindow.LUNG, 4)

@@ -3,6 +3,10 @@ package org.infnet.bench.ab;
 import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*; import ai.djl.training.ParameterStore;
 import java.nio.file.*; import java.util.*; import java.util.regex.*;
 import org.infnet.model.*; import org.infnet.nn.*;
+import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 // Op-level profile of one model's inference through the product's parameter store (libtorch's profiler): times 3 runs,
 // records 3 more, and prints the total time per run of the main operators. The pass is the segmentation's
 // (InfNet.segment: lateral map 2 only); -Dprofile.all=true profiles the full forward with all five maps;
@@ -19,8 +23,8 @@ public class ProfileOps {
     ai.djl.engine.Engine.getInstance(); ai.djl.pytorch.jni.JniUtils.setNumThreads(Integer.parseInt(a[1]));
     Engines.disableGradientRecording();
     String spec = a.length > 3 ? a[3] : ModelLocator.DEFAULT;
-    try (InfNetModel m = spec.startsWith("arch:") ? InfNetModel.create(spec.substring(5), InfNetConfig.preset(spec.substring(5)), Device.cpu())
-        : ModelLocator.open(spec, Device.cpu()); NDManager sub = m.manager().newSubManager()) {
+    try (NetworkModel<InfNet> m = spec.startsWith("arch:") ? ModelKind.INFNET.create(ModelDescriptor.create(spec.substring(5), InfNetConfig.preset(spec.substring(5))), Device.cpu())
+        : ModelLocator.open(ModelKind.INFNET, spec, Device.cpu()); NDManager sub = m.manager().newSubManager()) {
       m.freeze();
       NDArray x = sub.randomUniform(0, 1, new Shape(b, 3, 352, 352));
       boolean nchw = Boolean.getBoolean("profile.nchw");

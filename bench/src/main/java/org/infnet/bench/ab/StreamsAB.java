@@ -3,6 +3,10 @@ package org.infnet.bench.ab;
 import ai.djl.Device; import ai.djl.ndarray.*; import ai.djl.ndarray.types.*;
 import java.util.*; import java.util.concurrent.*;
 import org.infnet.model.*; import org.infnet.nn.*;
+import org.infnet.model.ModelDescriptor;
+import org.infnet.model.ModelKind;
+import org.infnet.model.NetworkModel;
+import org.infnet.nn.InfNet;
 // Network-only ms per 352x352 slice of a model (default: the bundled compact one): one stream with T intra-op threads
 // vs S Java threads (streams) sharing the model. Run from the repository root after `mvn install` and `mvn -f bench/pom.xml package`:
 //   java -cp "bench/target/Inf_Net-bench.jar:bench/target/lib/*" org.infnet.bench.ab.StreamsAB BATCH INTRA_OP_THREADS STREAMS RUNS [MODEL | arch:ARCH]
@@ -11,8 +15,8 @@ public class StreamsAB {
     int b = Integer.parseInt(a[0]), intra = Integer.parseInt(a[1]), streams = Integer.parseInt(a[2]), runs = Integer.parseInt(a[3]);
     ai.djl.engine.Engine.getInstance(); ai.djl.pytorch.jni.JniUtils.setNumThreads(intra); Engines.disableGradientRecording();
     String spec = a.length > 4 ? a[4] : ModelLocator.DEFAULT;
-    try (InfNetModel m = spec.startsWith("arch:") ? InfNetModel.create(spec.substring(5), InfNetConfig.preset(spec.substring(5)), Device.cpu())
-        : ModelLocator.open(spec, Device.cpu())) {
+    try (NetworkModel<InfNet> m = spec.startsWith("arch:") ? ModelKind.INFNET.create(ModelDescriptor.create(spec.substring(5), InfNetConfig.preset(spec.substring(5))), Device.cpu())
+        : ModelLocator.open(ModelKind.INFNET, spec, Device.cpu())) {
       m.freeze();
       Callable<Void> job = () -> {
         Engines.disableGradientRecording();

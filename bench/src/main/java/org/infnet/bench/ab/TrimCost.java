@@ -2,6 +2,7 @@ package org.infnet.bench.ab;
 
 import java.util.*;
 import org.infnet.infer.*; import org.infnet.io.*; import org.infnet.image.*; import org.infnet.engine.NativeHeap; import org.infnet.model.*; import org.infnet.phantom.*;
+import org.infnet.nn.InfNet;
 // What a native-heap trim costs the inference that follows it: the bundled compact model on 512x512 phantom slices,
 // batch B (4), in cycles of K (8) batches with a trim before each cycle; prints the trim's own time and the mean time of
 // each batch position in the cycle (position 0 follows the trim and faults the freed pages in again), then the cost
@@ -20,7 +21,7 @@ public class TrimCost {
       float[] hu = Arrays.copyOfRange(v.hu(), i * plane, (i + 1) * plane);
       batch.add(new UnitSlice(HuWindow.LUNG.apply(hu, 0, plane), v.width(), v.height()));
     }
-    try (InfNetModel model = ModelLocator.open(ModelLocator.DEFAULT, ai.djl.Device.cpu())) {
+    try (NetworkModel<InfNet> model = ModelLocator.open(ModelKind.INFNET, ModelLocator.DEFAULT, ai.djl.Device.cpu())) {
       model.freeze();
       SlicePredictor p = new SlicePredictor(model);
       for (int i = 0; i < 3 * k; i++) p.predict(batch, false); // warm-up
