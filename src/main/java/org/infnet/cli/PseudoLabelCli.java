@@ -21,11 +21,13 @@ final class PseudoLabelCli {
         Args a = new Args(argv, Set.of("labelled", "unlabelled", "init", "output", "validation", "k", "epochs-per-round",
                 "batch", "lr", "scales", "max-rounds", "seed", "arch", "final-epochs", "final-lr", "finetune-epochs",
                 "finetune-lr", "device", "reference"), Set.of("final"));
-        PseudoLabelConfig cfg = PseudoLabelConfig.of(a.integer("k", 5), a.integer("epochs-per-round", 9),
-                a.integer("batch", 16), a.number("lr", 3e-4), TrainConfig.parseScales(a.get("scales", "0.75,1,1.25")),
-                a.integer("seed", 42), a.integer("max-rounds", 0), a.get("arch", InfNetConfig.COMPACT.architecture()),
-                a.has("final"), a.integer("final-epochs", 100), a.number("final-lr", 1e-4),
-                a.integer("finetune-epochs", 100), a.number("finetune-lr", 1e-4));
+        PseudoLabelConfig cfg = PseudoLabelConfig.builder().groupSize(a.integer("k", 5))
+                .rounds(a.integer("epochs-per-round", 9), a.number("lr", 3e-4)).batchSize(a.integer("batch", 16))
+                .scales(TrainConfig.parseScales(a.get("scales", "0.75,1,1.25"))).seed(a.integer("seed", 42))
+                .maxRounds(a.integer("max-rounds", 0)).backbone(a.get("arch", InfNetConfig.COMPACT.architecture()))
+                .finalStage(a.has("final"))
+                .pseudoTraining(a.integer("final-epochs", 100), a.number("final-lr", 1e-4))
+                .doctorFineTune(a.integer("finetune-epochs", 100), a.number("finetune-lr", 1e-4)).build();
         PseudoLabelJob job = new PseudoLabelJob(a.path("labelled"), a.path("unlabelled"),
                 a.get("init", ModelLocator.DEFAULT), a.path("output"),
                 a.has("validation") ? a.path("validation") : null, cfg, Args.deviceName(a));

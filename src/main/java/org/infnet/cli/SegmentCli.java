@@ -100,7 +100,7 @@ final class SegmentCli {
      *
      * @param streams {@code --streams N} (default: one per processor on the CPU, 1 on a GPU)
      * @param onnxThreads {@code --onnx-threads N}: threads per operator of ONNX Runtime (default 1 with several
-     *     streams, else 0: ONNX Runtime's own default)
+     *     streams, else 0: one per available processor)
      */
     record Threads(int streams, int onnxThreads) {
         static Threads parse(Args a, Device dev) throws Args.UsageException {

@@ -97,8 +97,9 @@ public class GeneratePseudoLabels extends DynamicCommand {
 
     @Override
     public void run() {
-        PseudoLabelConfig cfg = PseudoLabelConfig.of(k, epochs, batch, lr, TrainConfig.parseScales(scales), seed,
-                maxRounds, arch, finalStage, finalEpochs, 1e-4, finetuneEpochs, 1e-4);
+        PseudoLabelConfig cfg = PseudoLabelConfig.builder().groupSize(k).rounds(epochs, lr).batchSize(batch)
+                .scales(TrainConfig.parseScales(scales)).seed(seed).maxRounds(maxRounds).backbone(arch)
+                .finalStage(finalStage).pseudoTraining(finalEpochs, 1e-4).doctorFineTune(finetuneEpochs, 1e-4).build();
         try {
             PseudoLabelJob.Result r = new PseudoLabelJob(labelled.toPath(), unlabelled.toPath(), ModelChoices.resolve(model, modelFolder, "Start from model"),
                     output.toPath(), validation == null ? null : validation.toPath(), cfg, device)

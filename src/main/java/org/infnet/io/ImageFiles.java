@@ -206,7 +206,7 @@ public final class ImageFiles {
                     + " stored values used (a CT slice has no transparency)");
         }
         if (imp.getBitDepth() == 8 && !imp.getProcessor().isDefaultLut()) {
-            java.awt.image.IndexColorModel cm = (java.awt.image.IndexColorModel) imp.getProcessor().getColorModel();
+            ij.process.LUT cm = imp.getProcessor().getLut();
             int size = cm.getMapSize();
             byte[] table = new byte[256];
             boolean gray = true;

@@ -33,10 +33,10 @@ public final class ParallelGzip {
         /**
          * Stored deflate blocks, no compression (the file is still valid gzip, checked by its CRC), written by
          * {@link #stored}: for data that deflate barely shortens, such as float32 probabilities, whose low mantissa
-         * bytes are noise. On a 300-slice probability volume (314 MB, {@code bench/java/GzipAB.java}, when this was
+         * bytes are noise. On a 300-slice probability volume (314 MB, {@code org.infnet.bench.ab.GzipAB}, when this was
          * zlib at level 0 on 2 threads): 0.3-0.5 s at 100 % of the raw size, against 5.4-5.7 s and 88.2 % at level 6
          * and, with Huffman coding only, 2.0-2.3 s and 90.6 %. Written directly, to a file: 0.38-0.48 s against
-         * 0.57-1.62 s for zlib at level 0 ({@code bench/java/WriteProb.java}).
+         * 0.57-1.62 s for zlib at level 0 ({@code org.infnet.bench.ab.WriteProb}).
          */
         STORED
     }

@@ -28,8 +28,9 @@ import org.infnet.io.AtomicFiles;
  * thread-safe); {@link #close} frees the session.
  *
  * <p>Threads: each session uses {@link #intraOpThreads()} threads per operator, set with
- * {@link #setIntraOpThreads} or the system property {@code infnet.onnx.threads} (0 = ONNX Runtime's default, one
- * per physical core), and runs operators one at a time.
+ * {@link #setIntraOpThreads} or the system property {@code infnet.onnx.threads} (0, the default: one per processor
+ * the JVM may use, {@link Runtime#availableProcessors}; not ONNX Runtime's own default, which on some virtual machines
+ * counts one core where there are two and halved the speed), and runs operators one at a time.
  */
 public final class OnnxNetwork implements AutoCloseable {
 
@@ -75,7 +76,7 @@ public final class OnnxNetwork implements AutoCloseable {
         return OrtEnvironment.getEnvironment();
     }
 
-    /** Sets the threads per operator of sessions opened from now on (0: ONNX Runtime's default). */
+    /** Sets the threads per operator of sessions opened from now on (0: one per available processor). */
     public static void setIntraOpThreads(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + n);
@@ -96,7 +97,7 @@ public final class OnnxNetwork implements AutoCloseable {
         return precision;
     }
 
-    /** The threads per operator of new sessions (0: ONNX Runtime's default). */
+    /** The threads per operator of new sessions as set (0: one per available processor). */
     public static int intraOpThreads() {
         return intraOpThreads;
     }
@@ -105,9 +106,7 @@ public final class OnnxNetwork implements AutoCloseable {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        if (intraOpThreads > 0) {
-            o.setIntraOpNumThreads(intraOpThreads);
-        }
+        o.setIntraOpNumThreads(intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors());
         o.setInterOpNumThreads(1);
         return o;
     }

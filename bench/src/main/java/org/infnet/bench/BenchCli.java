@@ -106,7 +106,7 @@ public final class BenchCli {
                     if (engine == InferenceEngine.ONNX) {
                         out.printf(Locale.ROOT, "# %s: ONNX session ready in %.1f s (onnx intra-op threads %s)%n",
                                 m.descriptor().name(), (System.nanoTime() - s0) / 1e9,
-                                OnnxNetwork.intraOpThreads() == 0 ? "default" : OnnxNetwork.intraOpThreads());
+                                OnnxNetwork.intraOpThreads() == 0 ? Runtime.getRuntime().availableProcessors() + " (one per processor)" : OnnxNetwork.intraOpThreads());
                     }
                 }
                 double[] best = new double[engines.size()];
