@@ -75,7 +75,7 @@ public class LungGate {
             gtAll += inf;
             System.out.printf(java.util.Locale.ROOT, "%s %s kept %.4f of %d%n", name, s.status(),
                     inf == 0 ? 1.0 : kept / (double) inf, inf);
-            IJ.save(new ImagePlus(name, new ByteProcessor(w, h, o)), out.resolve(name + ".png").toString());
+            new ij.io.FileSaver(new ImagePlus(name, new ByteProcessor(w, h, o))).saveAsPng(out.resolve(name + ".png").toString());
         }
         System.out.printf(java.util.Locale.ROOT, "all: kept %.4f of the doctors' infected pixels%n", keptAll / gtAll);
     }
