@@ -120,6 +120,27 @@ def prepare(args):
 
 
 # ------------------------------------------------------------------------------------------------ loss
+def load_weights(path):
+    """A state dict from a .pth file or from a project model's model.safetensors (same tensor names; the
+    num_batches_tracked counters, which the Java import drops, come back as 0)."""
+    if not path.endswith('.safetensors'):
+        return torch.load(path, map_location='cpu')
+    with open(path, 'rb') as f:
+        n = int.from_bytes(f.read(8), 'little')
+        head = json.loads(f.read(n))
+        data = f.read()
+    types = {'F32': np.float32, 'F16': np.float16, 'I64': np.int64}
+    sd = {}
+    for k, v in head.items():
+        if k == '__metadata__':
+            continue
+        b, e = v['data_offsets']
+        sd[k] = torch.from_numpy(np.frombuffer(data[b:e], dtype=types[v['dtype']]).reshape(v['shape']).copy())
+    for k in [k for k in sd if k.endswith('.running_mean')]:
+        sd[k[:-len('running_mean')] + 'num_batches_tracked'] = torch.tensor(0)
+    return sd
+
+
 def structure_loss(pred, mask):
     weit = 1 + 5 * torch.abs(F.avg_pool2d(mask, kernel_size=31, stride=1, padding=15) - mask)
     wbce = F.binary_cross_entropy_with_logits(pred, mask, reduction='none')
@@ -198,11 +219,12 @@ def train_infnet(a):
     img, msk, edg = img.to(dev), msk.to(dev), edg.to(dev)
     net = InfNet(CONFIGS[a.arch])
     if a.init:
-        net.load_state_dict(torch.load(a.init, map_location='cpu'))
+        net.load_state_dict(load_weights(a.init))
     net = net.to(dev).to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr, **({'fused': True} if dev.type == 'cuda' else {}))
     amp = dict(device_type='cuda', dtype=torch.bfloat16) if dev.type == 'cuda' else dict(device_type='cpu', enabled=False)
     sizes = [256, 352, 448] if not a.smoke else [64, 96]
+    last_ckpt = time.time()
     n = img.shape[0]
     t_start = time.time()
     step, epoch, seen = 0, 0, 0
@@ -240,6 +262,14 @@ def train_infnet(a):
             opt.step()
             step += 1
             seen += x.shape[0]
+            if a.checkpoint_minutes and time.time() - last_ckpt > 60 * a.checkpoint_minutes:
+                # weights so far (a crash or the end of a session loses at most M minutes; resume with --init
+                # FILE.partial and the remaining --budget: a new cosine from there)
+                torch.save({k: v.detach().float().cpu() for k, v in net.state_dict().items()}, a.save + '.partial')
+                json.dump(dict(epoch=epoch, step=step, samples=seen, seconds=round(time.time() - t_start, 1),
+                               progress=progress), open(a.save + '.partial.json', 'w'))
+                log(f'{a.tag}: checkpoint at epoch {epoch} step {step} ({seen} samples, progress {progress:.3f})')
+                last_ckpt = time.time()
             run_loss += float(loss.detach()) if step % 10 == 0 else 0.0
             run_n += 1 if step % 10 == 0 else 0
         if run_n:
@@ -557,8 +587,12 @@ def main():
     ap.add_argument('--base', type=int, default=16)
     ap.add_argument('--side', type=int, default=256)
     ap.add_argument('--dice', type=float, default=0)
+    ap.add_argument('--checkpoint-minutes', type=float, default=0,
+                    help='infnet worker: save the weights so far to SAVE.partial every M minutes')
     args = ap.parse_args()
-    if args.worker == 'infnet':
+    if args.worker == 'prepare':
+        prepare(args)
+    elif args.worker == 'infnet':
         if args.smoke:
             args.batch = min(args.batch, 4)
         train_infnet(args)
