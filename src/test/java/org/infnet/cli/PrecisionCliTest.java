@@ -45,6 +45,7 @@ class PrecisionCliTest {
         }
         double mean = sum / probs[0].length;
         assertTrue(mean < 0.05, "mean |int8 - fp32| " + mean);
+        assertTrue(mean > 0, "int8 gave exactly the float maps: the quantised model did not run");
         // the choice does not carry over to the next run in the same process
         MainTest.Run r = MainTest.run("segment", in.toString(), "--output", dir.resolve("again").toString(),
                 "--model", model.toString(), "--streams", "1");
