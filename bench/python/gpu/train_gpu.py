@@ -320,6 +320,16 @@ def predict_oof(net, blob, folds, a, dev, amp):
 
 
 # ------------------------------------------------------------------------------------------------ multi-class worker
+def with_prior_skip(logits, prior, on):
+    """--prior-skip: the lesion logits are corrections to the infection prior's logit (GGO and consolidation
+    start as copies of the prior, background as its complement), so the network learns which lesion class,
+    not where the lesions are, from the 40 slices of a fold."""
+    if not on:
+        return logits
+    lp = torch.logit(prior.clamp(1e-4, 1 - 1e-4))
+    return logits + torch.cat([-lp, lp, lp], 1)
+
+
 def train_multiclass(a):
     dev = torch.device(a.device)
     torch.manual_seed(a.seed)
@@ -368,7 +378,7 @@ def train_multiclass(a):
             inp = torch.cat([normalise(x), normalise(p)], 1).contiguous(memory_format=torch.channels_last)
             with torch.autocast(**amp):
                 logits = net(inp)
-            logits = logits.float()
+            logits = with_prior_skip(logits.float(), p, a.prior_skip)
             loss = F.binary_cross_entropy_with_logits(logits, y)
             if a.dice > 0:
                 pr = torch.sigmoid(logits[:, 1:])
@@ -397,7 +407,7 @@ def train_multiclass(a):
                 x = resize(torch.from_numpy(im)[None, None].to(dev), (side, side))
                 p = resize(torch.from_numpy(priors[nme])[None, None].to(dev), (side, side))
                 inp = torch.cat([normalise(x), normalise(p)], 1).contiguous(memory_format=torch.channels_last)
-                prob = torch.sigmoid(resize(net(inp).float(), im.shape))[0].cpu().numpy()
+                prob = torch.sigmoid(resize(with_prior_skip(net(inp).float(), p, a.prior_skip), im.shape))[0].cpu().numpy()
                 sc[nme] = [mean_dice(prob[c], (lab == c).astype(np.uint8) * 255) for c in (1, 2)]
                 for c, cname in ((1, 'ggo'), (2, 'con')):
                     Image.fromarray(np.clip(np.round(prob[c] * 255), 0, 255).astype(np.uint8)).save(
@@ -587,6 +597,8 @@ def main():
     ap.add_argument('--base', type=int, default=16)
     ap.add_argument('--side', type=int, default=256)
     ap.add_argument('--dice', type=float, default=0)
+    ap.add_argument('--prior-skip', action='store_true',
+                    help='multiclass worker: lesion logits = network output + logit(infection prior)')
     ap.add_argument('--checkpoint-minutes', type=float, default=0,
                     help='infnet worker: save the weights so far to SAVE.partial every M minutes')
     args = ap.parse_args()
