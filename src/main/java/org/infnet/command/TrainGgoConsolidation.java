@@ -41,6 +41,9 @@ public class TrainGgoConsolidation implements Command {
     @Parameter(label = "U-Net", choices = {"multiclass-unet-compact", "multiclass-unet"})
     private String arch = "multiclass-unet-compact";
 
+    @Parameter(label = "Outputs correct the prior (prior skip)")
+    private boolean priorSkip;
+
     @Parameter(label = "Epochs", min = "1")
     private int epochs = 200;
 
@@ -88,7 +91,7 @@ public class TrainGgoConsolidation implements Command {
         TrainConfig cfg = TrainConfig.builder().epochs(epochs).batchSize(batch).learningRate((float) lr).decayEvery(0)
                 .clip(0).scales(TrainConfig.parseScales(scales)).trainSize(size).seed(seed)
                 .augment(Augmentation.preset(augment)).build();
-        TrainingJob<?> job = TrainingJob.builder(MultiClassObjective.network(UNetConfig.preset(arch),
+        TrainingJob<?> job = TrainingJob.builder(MultiClassObjective.network(UNetConfig.preset(arch).withPriorSkip(priorSkip),
                         priorFolder ? null : priorModel, Optimiser.Kind.parse(optimizer), (float) momentum))
                 .data(data.toPath()).validationCount(valCount).train(cfg).output(output.toPath())
                 .initFrom(init == null ? null : init.toPath()).device(device).name(arch).build();

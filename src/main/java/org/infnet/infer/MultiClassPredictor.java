@@ -143,13 +143,22 @@ public final class MultiClassPredictor implements Predictor<ClassPrediction> {
         }
     }
 
-    /** The forward pass on ONNX Runtime: the exported network's logits through the same sigmoid. */
+    /**
+     * The forward pass on ONNX Runtime: the exported network's logits (plus the prior-skip term, which the
+     * exported graph leaves out) through the same sigmoid.
+     */
     private float[] onnx(List<float[]> x, List<float[]> p) {
         float[] values = UNetInput.values(model.descriptor(), x, p, side);
         FloatBuffer in = OnnxNetwork.directFloats(values.length);
         in.put(values).flip();
         float[] logits = SlicePredictor.session(model).run(in, new long[] {x.size(), model.descriptor().unet().inChannels(), side, side},
                 "logits")[0];
+        if (model.descriptor().unet().priorSkip()) {
+            float[] term = UNetInput.priorSkip(model.descriptor(), values, x.size(), side * side);
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] += term[i];
+            }
+        }
         return SlicePredictor.sigmoid(logits).array();
     }
 

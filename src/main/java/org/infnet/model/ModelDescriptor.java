@@ -106,6 +106,9 @@ public record ModelDescriptor(
                         + " Semi-Inf-Net (min-max normalised to [0,1], replicated to 3 channels); the original"
                         + " normalises both with the same per-channel mean and std",
                 unet.classes() + " logit maps at 352x352: background, ground-glass opacity, consolidation;"
+                        + (unet.priorSkip() ? " the logits are the network's output plus logit(prior) for each lesion"
+                                + " class and minus it for the background (priorSkip; the exported ONNX graph gives"
+                                + " the network's output only);" : "")
                         + " class probability = sigmoid(logit), class = argmax",
                 "model.safetensors", new LinkedHashMap<>(), new LinkedHashMap<>(), unet);
     }

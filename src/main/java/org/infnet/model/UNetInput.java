@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.infnet.nn.EngineArrays;
 import org.infnet.nn.MultiClassUNet;
+import org.infnet.nn.UNetConfig;
 
 /**
  * The input of a multi-class U-Net ({@link ModelKind#UNET}): a slice and its infection prior, encoded as the original
@@ -64,8 +65,57 @@ public final class UNetInput {
         return data;
     }
 
-    /** Evaluation-mode logits (B, classes, H, W) of an encoded input; the result lives in {@code m}. */
+    /**
+     * Evaluation-mode logits (B, classes, H, W) of an encoded input, the {@link UNetConfig#priorSkip} term
+     * included; the result lives in {@code m}.
+     */
     public static NDArray logits(NetworkModel<MultiClassUNet> model, NDManager m, NDArray input) {
-        return model.net().forward(model.parameterStore(m), new NDList(input), false).head();
+        NDArray out = model.net().forward(model.parameterStore(m), new NDList(input), false).head();
+        return withPriorSkip(model.descriptor(), m, out, input);
+    }
+
+    /**
+     * {@code logits} plus the {@link UNetConfig#priorSkip} term made from the prior inside {@code input} (the
+     * encoded input those logits came from, at their size), or {@code logits} itself when the U-Net has no skip.
+     * The term is a constant made in Java memory and copied into {@code m}, so autograd through the sum reads
+     * only the network's output.
+     */
+    public static NDArray withPriorSkip(ModelDescriptor d, NDManager m, NDArray logits, NDArray input) {
+        if (!d.unet().priorSkip()) {
+            return logits;
+        }
+        Shape s = input.getShape();
+        int plane = Math.toIntExact(s.get(2) * s.get(3));
+        float[] term = priorSkip(d, input.toFloatArray(), Math.toIntExact(s.get(0)), plane);
+        return logits.add(EngineArrays.floats(m, term, logits.getShape()));
+    }
+
+    /**
+     * The {@link UNetConfig#priorSkip} term, (B, classes, plane) row-major, of an encoded input ({@link #values}
+     * layout, (B, 6, plane)): with p the prior (channel 3, de-normalised) clamped to [{@link
+     * UNetConfig#PRIOR_CLAMP}, 1 - PRIOR_CLAMP], {@code -logit(p)} for class 0 (background) and {@code +logit(p)}
+     * for every lesion class.
+     */
+    public static float[] priorSkip(ModelDescriptor d, float[] encoded, int batch, int plane) {
+        int in = d.unet().inChannels();
+        int classes = d.unet().classes();
+        if (encoded.length != batch * in * plane) {
+            throw new IllegalArgumentException(encoded.length + " input values, expected " + batch * in * plane);
+        }
+        float mean = d.normalisation().mean()[0];
+        float std = d.normalisation().std()[0];
+        float lo = UNetConfig.PRIOR_CLAMP;
+        float[] term = new float[batch * classes * plane];
+        for (int b = 0; b < batch; b++) {
+            int src = (b * in + 3) * plane;
+            for (int i = 0; i < plane; i++) {
+                float p = Math.min(1 - lo, Math.max(lo, encoded[src + i] * std + mean));
+                float lp = (float) Math.log(p / (1 - p));
+                for (int c = 0; c < classes; c++) {
+                    term[(b * classes + c) * plane + i] = c == 0 ? -lp : lp;
+                }
+            }
+        }
+        return term;
     }
 }

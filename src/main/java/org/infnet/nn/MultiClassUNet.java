@@ -133,6 +133,7 @@ public final class MultiClassUNet extends CompositeBlock {
         private int inChannels = UNetConfig.PAPER.inChannels();
         private int classes = UNetConfig.PAPER.classes();
         private int base = UNetConfig.PAPER.base();
+        private boolean priorSkip;
 
         private Builder() {}
 
@@ -142,6 +143,13 @@ public final class MultiClassUNet extends CompositeBlock {
             inChannels = c.inChannels();
             classes = c.classes();
             base = c.base();
+            priorSkip = c.priorSkip();
+            return this;
+        }
+
+        /** Whether the outputs are corrections to the infection prior's logit ({@link UNetConfig#priorSkip}). */
+        public Builder priorSkip(boolean on) {
+            priorSkip = on;
             return this;
         }
 
@@ -171,7 +179,7 @@ public final class MultiClassUNet extends CompositeBlock {
 
         /** The configuration built so far. */
         public UNetConfig toConfig() {
-            return new UNetConfig(architecture, inChannels, classes, base);
+            return new UNetConfig(architecture, inChannels, classes, base, priorSkip);
         }
 
         /** Builds the network. */

@@ -14,14 +14,27 @@ package org.infnet.nn;
  *     replicated to 3 channels)
  * @param classes output classes (3: background, ground-glass opacity, consolidation)
  * @param base channels of the first double convolution (64 in the original)
+ * @param priorSkip whether the network's outputs are corrections to the infection prior: class {@code c}'s
+ *     logit is the network's output plus {@code logit(prior)} for every lesion class and minus it for the
+ *     background (class 0), with the prior clamped to [{@link #PRIOR_CLAMP}, 1 - {@link #PRIOR_CLAMP}] (not in
+ *     the original, which adds nothing: {@code false}); a zero network then reproduces the prior as every lesion
+ *     class, so the 50 training slices teach which class a lesion is rather than where lesions are
  */
-public record UNetConfig(String architecture, int inChannels, int classes, int base) {
+public record UNetConfig(String architecture, int inChannels, int classes, int base, boolean priorSkip) {
+
+    /** The prior's clamp before its logit in a {@link #priorSkip} network (as {@code train_gpu.py}). */
+    public static final float PRIOR_CLAMP = 1e-4f;
 
     /** The original multi-class U-Net: base width 64 (17,269,251 trainable values). */
     public static final UNetConfig PAPER = new UNetConfig("multiclass-unet", 6, 3, 64);
 
     /** A CPU-sized variant with a quarter of the channels (base 16, about 1/16 of the values). */
     public static final UNetConfig COMPACT = new UNetConfig("multiclass-unet-compact", 6, 3, 16);
+
+    /** A U-Net without the prior skip (the original's outputs). */
+    public UNetConfig(String architecture, int inChannels, int classes, int base) {
+        this(architecture, inChannels, classes, base, false);
+    }
 
     /** Checks the values. */
     public UNetConfig {
@@ -32,6 +45,11 @@ public record UNetConfig(String architecture, int inChannels, int classes, int b
             throw new IllegalArgumentException(
                     "U-Net channels must be positive (in " + inChannels + ", classes " + classes + ", base " + base + ")");
         }
+    }
+
+    /** This architecture with the prior skip on or off ({@link #priorSkip}). */
+    public UNetConfig withPriorSkip(boolean on) {
+        return new UNetConfig(architecture, inChannels, classes, base, on);
     }
 
     /** Output channels of encoder stage {@code i} = 0 (inc) .. 4 (down4). */

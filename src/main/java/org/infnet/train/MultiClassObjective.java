@@ -217,7 +217,8 @@ public final class MultiClassObjective implements Objective<MultiClassSample, Mu
                     y = Resize.to(y, s, s, true);
                 }
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray logits = model.net().forward(model.parameterStore(m), new NDList(x), true).head();
+                    NDArray logits = UNetInput.withPriorSkip(model.descriptor(), m,
+                            model.net().forward(model.parameterStore(m), new NDList(x), true).head(), x);
                     NDArray l = StructureLoss.bceWithLogits(logits, y).mean();
                     gc.backward(l);
                     return new float[] {l.getFloat()};

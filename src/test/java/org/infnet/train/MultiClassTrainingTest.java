@@ -118,6 +118,43 @@ class MultiClassTrainingTest {
         assertEquals(SIDE, best.get("inputSize").getAsInt());
     }
 
+    /**
+     * With {@link UNetConfig#priorSkip} the training loss is taken on the network's output plus the prior's logit:
+     * a network whose last convolution is zero has exactly the BCE of {@code +-logit(clamped prior)} against the
+     * one-hot labels (and the plain network, logits 0, has log 2).
+     */
+    @Test
+    void priorSkipEntersTheTrainingLoss() throws IOException {
+        List<MultiClassSample> train = lesions(3, 4);
+        double expected = 0;
+        for (MultiClassSample s : train) {
+            for (int i = 0; i < SIDE * SIDE; i++) {
+                float p = Math.min(1 - UNetConfig.PRIOR_CLAMP, Math.max(UNetConfig.PRIOR_CLAMP, s.prior01()[i]));
+                double lp = Math.log(p / (1 - p));
+                for (int c = 0; c < 3; c++) {
+                    double z = c == 0 ? -lp : lp;
+                    double y = s.labels()[i] == c ? 1 : 0;
+                    expected += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+                }
+            }
+        }
+        expected /= 3.0 * 3 * SIDE * SIDE;
+        for (boolean skip : new boolean[] {false, true}) {
+            ModelDescriptor d = ModelDescriptor.create("tiny-mc", TINY.withPriorSkip(skip)).withInputSize(SIDE);
+            try (NetworkModel<MultiClassUNet> model = ModelKind.UNET.create(d, Device.cpu())) {
+                model.parameters().forEach((k, p) -> {
+                    if (k.startsWith("outc")) {
+                        p.getArray().subi(p.getArray().duplicate());
+                    }
+                });
+                float[] loss = new MultiClassObjective(model, Optimiser.Kind.ADAM, 0.7f)
+                        .batch(train, new long[] {1, 2, 3}, config(1)).forwardBackward(SIDE);
+                assertEquals(skip ? expected : Math.log(2), loss[0], 1e-4 * Math.max(1, expected), "skip " + skip);
+            }
+        }
+        assertTrue(Math.abs(expected - Math.log(2)) > 0.1, "the two cases must differ: " + expected);
+    }
+
     @Test
     void killedRunResumesToTheSameWeightsAsAnUninterruptedOne() throws IOException {
         List<MultiClassSample> train = lesions(4, 8);
