@@ -355,8 +355,14 @@ def train_multiclass(a):
         return torch.cat(xs).to(dev), torch.cat(ps).to(dev), torch.cat(ys).to(dev)
 
     x_all, p_all, y_all = tensors(keep)
-    net = unet(a.base).to(dev).to(memory_format=torch.channels_last)
-    opt = torch.optim.Adam(net.parameters(), lr=a.lr, **({'fused': True} if dev.type == 'cuda' else {}))
+    net = unet(a.base)
+    if a.zero_head:
+        # with --prior-skip the untrained network then answers the prior exactly: GGO = consolidation = prior
+        torch.nn.init.zeros_(net.outc.conv.weight)
+        torch.nn.init.zeros_(net.outc.conv.bias)
+    net = net.to(dev).to(memory_format=torch.channels_last)
+    opt = torch.optim.Adam(net.parameters(), lr=a.lr, weight_decay=a.wd,
+                           **({'fused': True} if dev.type == 'cuda' else {}))
     amp = dict(device_type='cuda', dtype=torch.bfloat16) if dev.type == 'cuda' else dict(device_type='cpu', enabled=False)
     n = x_all.shape[0]
     t_start = time.time()
@@ -597,6 +603,9 @@ def main():
     ap.add_argument('--base', type=int, default=16)
     ap.add_argument('--side', type=int, default=256)
     ap.add_argument('--dice', type=float, default=0)
+    ap.add_argument('--zero-head', action='store_true',
+                    help='multiclass: zero the 1x1 output conv (with --prior-skip: start from the prior itself)')
+    ap.add_argument('--wd', type=float, default=0, help='Adam weight decay (L2)')
     ap.add_argument('--prior-skip', action='store_true',
                     help='multiclass worker: lesion logits = network output + logit(infection prior)')
     ap.add_argument('--checkpoint-minutes', type=float, default=0,
