@@ -4,7 +4,7 @@
 # toolbox port in train_gpu.py on maps made as train_gpu.py makes them (logits resized, then sigmoid). For
 # choosing between recipes; the chosen one is then measured through the product by multiclass_skip.sh.
 #
-#   bench/cv/multiclass_py_cv.sh PRIORS_DIR WORK [train_gpu.py multiclass options ...]
+#   bench/cv/multiclass_py_cv.sh PRIORS_DIR WORK [train_gpu.py multiclass options ...]   (seed 20 + fold unless --seed)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PRI=$1; W=$2; shift 2
@@ -14,7 +14,7 @@ run() {  # fold, then the recipe's options
   local f=$1; shift
   OMP_NUM_THREADS=1 "$PY" bench/python/gpu/train_gpu.py --data ../shared/covid-semiseg/TrainingSet --out "$W" \
     --worker multiclass --fold "$f" --prior-dir "$PRI" --device cpu --blob /tmp/infnet-cpu-data.pt --tag "mc-f$f" \
-    --save "$W/mc-f$f.pth" --oof "$W/oof-python" "$@" 2>&1 | grep -v NNPACK
+    --save "$W/mc-f$f.pth" --oof "$W/oof-python" --seed $((20 + f)) "$@" 2>&1 | grep -v NNPACK
 }
 for f in 0 1 2 3 4; do run $f "$@" & if [[ $f == 1 || $f == 3 ]]; then wait; fi; done; wait
 "$PY" - "$W" <<'PY'
