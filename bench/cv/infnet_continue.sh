@@ -29,5 +29,5 @@ echo "[infnet_continue] from $INIT for ${B} s"
 "$PY" bench/python/gpu/train_gpu.py --worker infnet --arch infnet-compact --source pseudo --score-all \
   --init "$INIT" --budget "$B" --lr 1e-4 --batch 16 --aug 0.5 --seed 3 --checkpoint-minutes 20 --device cpu \
   --data "$DATA" --out "$R" --blob "$BLOB" --tag cont --save "$R/cont.pth" --oof "$R/oof-python" "$@" \
-  2>&1 | grep -v NNPACK
+  2>&1 | grep --line-buffered -v NNPACK
 bench/cv/pth_cv.sh "$R/cont.pth" "$R/cv" | tee "$R/cv.txt"

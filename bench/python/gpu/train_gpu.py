@@ -355,6 +355,8 @@ def train_multiclass(a):
         return torch.cat(xs).to(dev), torch.cat(ps).to(dev), torch.cat(ys).to(dev)
 
     x_all, p_all, y_all = tensors(keep)
+    # class-balanced BCE (issue 17): positives of background / GGO / consolidation weighted by --pos-weight
+    pos_weight = torch.tensor([float(v) for v in a.pos_weight.split(',')], device=dev).view(1, 3, 1, 1)
     net = unet(a.base)
     if a.zero_head:
         # with --prior-skip the untrained network then answers the prior exactly: GGO = consolidation = prior
@@ -385,7 +387,7 @@ def train_multiclass(a):
             with torch.autocast(**amp):
                 logits = net(inp)
             logits = with_prior_skip(logits.float(), p, a.prior_skip)
-            loss = F.binary_cross_entropy_with_logits(logits, y)
+            loss = F.binary_cross_entropy_with_logits(logits, y, pos_weight=pos_weight)
             if a.dice > 0:
                 pr = torch.sigmoid(logits[:, 1:])
                 yy = y[:, 1:]
@@ -606,6 +608,8 @@ def main():
     ap.add_argument('--zero-head', action='store_true',
                     help='multiclass: zero the 1x1 output conv (with --prior-skip: start from the prior itself)')
     ap.add_argument('--wd', type=float, default=0, help='Adam weight decay (L2)')
+    ap.add_argument('--pos-weight', default='1,1,1',
+                    help='multiclass: BCE weight of the positives of background,GGO,consolidation (class balance)')
     ap.add_argument('--prior-skip', action='store_true',
                     help='multiclass worker: lesion logits = network output + logit(infection prior)')
     ap.add_argument('--checkpoint-minutes', type=float, default=0,
