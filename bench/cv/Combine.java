@@ -15,12 +15,20 @@ import java.util.List;
  *
  * <pre>java -cp target/lib/ij-*.jar bench/cv/Combine.java OUT T DIR [DIR...]</pre>
  *
+ * <p>A DIR written {@code flip:DIR} holds maps of left-right mirrored slices: they are mirrored back before they
+ * are combined. {@code Combine.java mirror SRC DST} writes every image of SRC mirrored left-right as DST/NAME.png
+ * (lossless), the input of that test-time-flip study ({@code bench/cv/flip_cv.sh}).
+ *
  * <p>With OUT = {@code nll:GTDIR}, writes nothing and prints, per slice, the mean binary cross-entropy of the
  * tempered probabilities against the doctor's mask (GTDIR/NAME.png, > 127 = infected) for each T of the
  * comma-separated list given as T: the calibration criterion of {@code bench/cv/temperature_cv.sh}.
  */
 public class Combine {
     public static void main(String[] a) throws Exception {
+        if (a[0].equals("mirror")) {
+            mirror(Path.of(a[1]), Path.of(a[2]));
+            return;
+        }
         if (a[0].startsWith("nll:")) {
             nll(Path.of(a[0].substring(4)), a[1].split(","), Path.of(a[2]));
             return;
@@ -28,8 +36,10 @@ public class Combine {
         Path out = Path.of(a[0]);
         double t = Double.parseDouble(a[1]);
         List<Path> dirs = new ArrayList<>();
+        List<Boolean> flipped = new ArrayList<>();
         for (int i = 2; i < a.length; i++) {
-            dirs.add(Path.of(a[i]));
+            flipped.add(a[i].startsWith("flip:"));
+            dirs.add(Path.of(a[i].startsWith("flip:") ? a[i].substring(5) : a[i]));
         }
         Files.createDirectories(out);
         File[] files = dirs.get(0).toFile().listFiles((d, n) -> n.endsWith("_prob.tif"));
@@ -37,9 +47,13 @@ public class Combine {
             String name = f.getName().substring(0, f.getName().length() - "_prob.tif".length());
             float[] sum = null;
             int w = 0, h = 0;
-            for (Path d : dirs) {
-                ImagePlus imp = IJ.openImage(d.resolve(f.getName()).toString());
-                float[] p = (float[]) imp.getProcessor().convertToFloatProcessor().getPixels();
+            for (int k = 0; k < dirs.size(); k++) {
+                ImagePlus imp = IJ.openImage(dirs.get(k).resolve(f.getName()).toString());
+                FloatProcessor fp = imp.getProcessor().convertToFloatProcessor();
+                if (flipped.get(k)) {
+                    fp.flipHorizontal();
+                }
+                float[] p = (float[]) fp.getPixels();
                 w = imp.getWidth();
                 h = imp.getHeight();
                 if (sum == null) {
@@ -56,6 +70,19 @@ public class Combine {
                 px[i] = (byte) Math.round(255 / (1 + Math.exp(-z)));
             }
             new ij.io.FileSaver(new ImagePlus(name, new ByteProcessor(w, h, px))).saveAsPng(out.resolve(name + ".png").toString());
+        }
+    }
+
+    static void mirror(Path src, Path dst) throws Exception {
+        Files.createDirectories(dst);
+        for (File f : src.toFile().listFiles(File::isFile)) {
+            ImagePlus imp = IJ.openImage(f.getPath());
+            if (imp == null) {
+                continue;
+            }
+            imp.getProcessor().flipHorizontal();
+            String name = f.getName().replaceFirst("\\.[^.]+$", "");
+            new ij.io.FileSaver(imp).saveAsPng(dst.resolve(name + ".png").toString());
         }
     }
 

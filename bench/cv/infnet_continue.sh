@@ -7,8 +7,10 @@
 # Starts from RUN_DIR/cont.pth.partial when an interrupted run left one there (same machine), else from the committed
 # weights models/infnet-compact/model.safetensors (a new machine: the last shipped model). Checkpoints every 20
 # minutes. After an interruption pass the budget still wanted (RUN_DIR/resume.json holds the seconds already
-# trained); the learning rate then follows a new warm-up and cosine over that budget. At the end RUN_DIR/cont.pth holds the weights, RUN_DIR/cont.pth.json the epochs and loss history, and
-# RUN_DIR/cv the product's CV table (bench/cv/pth_cv.sh: import-pytorch, segment on ONNX Runtime, java_cv.sh).
+# trained); the learning rate then follows a new warm-up and cosine over that budget. Options given after BUDGET
+# override the ones below (argparse keeps the last), e.g. --seed 4 for a new sample order. At the end
+# RUN_DIR/cont.pth holds the weights, RUN_DIR/cont.pth.json the epochs and loss history, and RUN_DIR/cv the
+# product's CV table (bench/cv/pth_cv.sh: import-pytorch, segment on ONNX Runtime, java_cv.sh).
 # Ship the weights only when that table beats the shipped model's (models/infnet-compact/README.md), with
 #   java -jar target/Inf_Net.jar import-pytorch RUN_DIR/cont.pth --arch infnet-compact --output models/infnet-compact
 # Needs bench/python/setup_venv.sh (/work/venv) and `mvn package`; makes the data blob when it is missing.

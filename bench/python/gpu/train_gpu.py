@@ -356,7 +356,10 @@ def train_multiclass(a):
 
     x_all, p_all, y_all = tensors(keep)
     # class-balanced BCE (issue 17): positives of background / GGO / consolidation weighted by --pos-weight
-    pos_weight = torch.tensor([float(v) for v in a.pos_weight.split(',')], device=dev).view(1, 3, 1, 1)
+    pos_weight = [float(v) for v in a.pos_weight.split(',')]
+    if len(pos_weight) != 3:
+        raise SystemExit(f'--pos-weight wants 3 values (background,GGO,consolidation), got {a.pos_weight}')
+    pos_weight = torch.tensor(pos_weight, device=dev).view(1, 3, 1, 1)
     net = unet(a.base)
     if a.zero_head:
         # with --prior-skip the untrained network then answers the prior exactly: GGO = consolidation = prior
